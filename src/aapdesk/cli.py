@@ -1,0 +1,301 @@
+"""Command line of aapdesk (same program as the GUI, never imports Qt).
+
+Exit codes: 0 ok, 1 problems found (or refused input), 2 usage error. Messages in French.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from decimal import Decimal
+from typing import Callable, Sequence
+
+from aapdesk import __version__
+from aapdesk.domain.dispositif import CatalogueError
+from aapdesk.domain.money import parse_amount
+from aapdesk.domain.problems import ValidationError
+from aapdesk.formatting import format_date, format_money, format_percent
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+#: argparse's own messages, in French (argparse looks them up through gettext).
+_ARGPARSE_FR = {
+    "usage: ": "usage : ",
+    "the following arguments are required: %s": "arguments obligatoires manquants : %s",
+    "unrecognized arguments: %s": "arguments non reconnus : %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "choix invalide : %(value)r (possibles : %(choices)s)",
+    "argument %(argument_name)s: %(message)s": "argument %(argument_name)s : %(message)s",
+    "expected one argument": "une valeur est attendue",
+    "invalid %(type)s value: %(value)r": "valeur invalide : %(value)r",
+    "show this help message and exit": "afficher cette aide et quitter",
+    "positional arguments": "arguments",
+    "options": "options",
+    "%(prog)s: error: %(message)s\n": "%(prog)s : erreur : %(message)s\n",
+}
+
+
+def _french_argparse() -> None:
+    argparse._ = lambda text: _ARGPARSE_FR.get(text, text)  # type: ignore[attr-defined]
+    try:  # Python 3.12+ also routes ngettext
+        argparse.ngettext = lambda s, p, n: _ARGPARSE_FR.get(s if n == 1 else p, s if n == 1 else p)  # type: ignore[attr-defined]
+    except AttributeError:  # pragma: no cover
+        pass
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"date attendue au format AAAA-MM-JJ : {text!r}") from None
+
+
+def _amount(text: str) -> Decimal:
+    try:
+        return parse_amount(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _decimal(text: str) -> Decimal:
+    return _amount(text)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"nombre entier attendu : {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"nombre entier positif attendu : {text!r}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    _french_argparse()
+    parser = argparse.ArgumentParser(
+        prog="aapdesk",
+        description="Suivi des opérations d'insertion : participants, activité, sorties, dépenses, rapports. "
+                    "Sans commande, ouvre la fenêtre.",
+    )
+    parser.add_argument("--version", action="version", version=f"aapdesk {__version__}",
+                        help="afficher la version et quitter")
+    parser.add_argument("--data-dir", metavar="DOSSIER",
+                        help="dossier des données (par défaut : dossier utilisateur, ou AAPDESK_DATA_DIR)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMANDE")
+
+    disp = sub.add_parser("dispositifs", help="le catalogue des fiches des appels à projets")
+    disp_sub = disp.add_subparsers(dest="action", metavar="ACTION", required=True)
+    disp_sub.add_parser("list", help="lister les dispositifs")
+    show = disp_sub.add_parser("show", help="afficher les règles d'un dispositif")
+    show.add_argument("key", metavar="CLÉ", help="par exemple 62-2024-3.10")
+
+    struct = sub.add_parser("structure", help="la structure porteuse")
+    struct_sub = struct.add_subparsers(dest="action", metavar="ACTION", required=True)
+    struct_sub.add_parser("show", help="afficher la structure")
+    sset = struct_sub.add_parser("set", help="créer ou modifier la structure")
+    sset.add_argument("--nom", required=True)
+    sset.add_argument("--type", dest="type_structure", default="ASSOCIATION",
+                      help="ASSOCIATION, AI, ACI, EI, ETTI, PLIE, CCAS, CIAS, EPCI, TETE_RESEAU, AUTRE")
+    sset.add_argument("--siret")
+    sset.add_argument("--adresse")
+    sset.add_argument("--code-postal")
+    sset.add_argument("--commune")
+
+    op = sub.add_parser("operation", help="les opérations (conventions)")
+    op_sub = op.add_subparsers(dest="action", metavar="ACTION", required=True)
+    create = op_sub.add_parser("create", help="créer une opération depuis sa convention")
+    create.add_argument("--code", required=True)
+    create.add_argument("--dispositif", required=True, metavar="CLÉ")
+    create.add_argument("--debut", required=True, type=_iso_date, metavar="AAAA-MM-JJ")
+    create.add_argument("--fin", required=True, type=_iso_date, metavar="AAAA-MM-JJ")
+    create.add_argument("--intitule", default="")
+    create.add_argument("--places", type=_positive_int)
+    create.add_argument("--postes", type=_positive_int)
+    create.add_argument("--etp", type=_decimal)
+    create.add_argument("--montant", type=_amount)
+    create.add_argument("--zone", choices=("urbain", "rural"), default="urbain")
+    op_sub.add_parser("list", help="lister les opérations")
+
+    demo = sub.add_parser("demo", help="créer une structure de démonstration (dossier vide)")
+    demo.add_argument("--participants", type=_positive_int, default=60)
+    demo.add_argument("--seed", type=int, default=62)
+
+    sub.add_parser("check", help="vérifier l'intégrité de la base et les règles des fiches")
+
+    backup = sub.add_parser("backup", help="sauvegardes")
+    backup_sub = backup.add_subparsers(dest="action", metavar="ACTION", required=True)
+    backup_sub.add_parser("create", help="faire une sauvegarde maintenant")
+    backup_sub.add_parser("list", help="lister les sauvegardes")
+    verify = backup_sub.add_parser("verify", help="vérifier une sauvegarde")
+    verify.add_argument("id", metavar="ID")
+    restore = backup_sub.add_parser("restore", help="restaurer une sauvegarde (l'état actuel est sauvegardé avant)")
+    restore.add_argument("id", metavar="ID")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, *, clock: Callable | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:  # pragma: no cover - the GUI path is handled by __main__
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        if args.command == "dispositifs":
+            return _dispositifs(args)
+        return _with_app(args, clock)
+    except ValidationError as exc:
+        print("Refusé :", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except CatalogueError as exc:
+        print(f"Catalogue des dispositifs invalide : {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except LookupError as exc:
+        print(str(exc.args[0] if exc.args else exc), file=sys.stderr)
+        return EXIT_PROBLEMS
+    except RuntimeError as exc:  # lock held, newer or corrupt database, backup errors
+        print(str(exc), file=sys.stderr)
+        return EXIT_PROBLEMS
+
+
+def _dispositifs(args: argparse.Namespace) -> int:
+    from aapdesk.catalogue import load_catalogue
+
+    catalogue = load_catalogue()
+    if args.action == "list":
+        for d in catalogue:
+            print(f"{d.key:<16} {d.financement.modele.value:<22} {d.titre}")
+        print(f"{len(catalogue)} dispositifs.")
+        return EXIT_OK
+    try:
+        d = catalogue.get(args.key)
+    except KeyError as exc:
+        print(exc.args[0], file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(describe_dispositif(d))
+    return EXIT_OK
+
+
+def describe_dispositif(d) -> str:  # type: ignore[no-untyped-def]
+    from aapdesk.domain.dispositif import dispositif_to_dict
+
+    lines = [d.label, f"Clé : {d.key}    Source : {d.source}", "", f"Public : {d.public.description}"]
+    if d.public.part_max_jeunes is not None:
+        lines.append(f"Part maximale de jeunes (moins de {d.public.age_jeune} ans) : {format_percent(d.public.part_max_jeunes)}")
+    lines.append(f"Durée maximale de la convention : {d.convention.duree_mois_max} mois")
+    if d.convention.debut and d.convention.fin:
+        lines.append(f"Période prévue par la fiche : du {format_date(d.convention.debut)} au {format_date(d.convention.fin)}")
+    lines += ["", "Financement :"]
+    for key, value in dispositif_to_dict(d)["financement"].items():
+        lines.append(f"  {key} : {value}")
+    if d.livrables:
+        lines += ["", "Livrables :"]
+        lines += [f"  - {x.libelle} ({x.regle.value}{' ' + str(x.mois) + ' mois' if x.mois else ''}"
+                  f"{' ' + format_date(x.date) if x.date else ''})" for x in d.livrables]
+    if d.indicateurs:
+        lines += ["", "Indicateurs :"]
+        lines += [f"  - {i.libelle}" + (f" — objectif : {i.objectif}" if i.objectif else "") for i in d.indicateurs]
+    if d.choix:
+        lines += ["", "Choix faits là où la fiche est ambiguë :"] + [f"  - {c}" for c in d.choix]
+    return "\n".join(lines)
+
+
+def _with_app(args: argparse.Namespace, clock: Callable | None) -> int:
+    from aapdesk.services.context import open_app, system_clock
+
+    app = open_app(args.data_dir, clock=clock or system_clock)
+    try:
+        if app.db.warning:
+            print(f"Attention : {app.db.warning}", file=sys.stderr)
+        handler = {
+            "structure": _structure, "operation": _operation, "demo": _demo,
+            "check": _check, "backup": _backup,
+        }[args.command]
+        return handler(app, args)
+    finally:
+        app.db.close(app.now())
+
+
+def _structure(app, args) -> int:  # type: ignore[no-untyped-def]
+    from aapdesk.services.structure import StructureData, get_structure, save_structure
+
+    if args.action == "show":
+        s = get_structure(app)
+        if s is None:
+            print("Aucune structure enregistrée (aapdesk structure set --nom ...).")
+            return EXIT_PROBLEMS
+        print(f"{s.nom}\nType : {s.type_structure}\nSIRET : {s.siret or ''}\n"
+              f"Adresse : {s.adresse or ''} {s.code_postal or ''} {s.commune or ''}".rstrip())
+        return EXIT_OK
+    save_structure(app, StructureData(args.nom, args.type_structure, args.siret, args.adresse, args.code_postal, args.commune))
+    print("Structure enregistrée.")
+    return EXIT_OK
+
+
+def _operation(app, args) -> int:  # type: ignore[no-untyped-def]
+    from aapdesk.services.operations import OperationInput, create_operation, list_operations
+
+    if args.action == "list":
+        rows = list_operations(app)
+        if not rows:
+            print("Aucune opération.")
+        for r in rows:
+            capacity = f"{r.postes} postes" if r.postes else (f"{r.places} places" if r.places else "")
+            print(f"{r.code:<16} {r.dispositif_key:<16} {format_date(r.debut)} → {format_date(r.fin)}  "
+                  f"{capacity:<11} {format_money(r.montant):>14}  {r.nb_parcours} parcours")
+        return EXIT_OK
+    row = create_operation(app, OperationInput(
+        code=args.code, dispositif_key=args.dispositif, debut=args.debut, fin=args.fin, intitule=args.intitule,
+        places=args.places, postes=args.postes, etp=args.etp, montant=args.montant, zone_defaut=args.zone))
+    print(f"Opération {row.code} créée ({row.dispositif_label}).")
+    return EXIT_OK
+
+
+def _demo(app, args) -> int:  # type: ignore[no-untyped-def]
+    from aapdesk.services.demo import build_demo
+
+    counts = build_demo(app, participants=args.participants, seed=args.seed)
+    print(f"Démonstration créée : {counts['operations']} opérations, {counts['participants']} participants.")
+    print(f"Dossier de données : {app.db.paths.data_dir}")
+    return EXIT_OK
+
+
+def _check(app, args) -> int:  # type: ignore[no-untyped-def]
+    from aapdesk.services.check import run_checks
+
+    findings = run_checks(app)
+    for finding in findings:
+        print(finding)
+    if not findings:
+        print("Aucun problème trouvé : la base est intègre et les règles des fiches sont respectées.")
+        return EXIT_OK
+    print(f"{len(findings)} problème(s) trouvé(s).")
+    return EXIT_PROBLEMS
+
+
+def _backup(app, args) -> int:  # type: ignore[no-untyped-def]
+    from aapdesk.services import backups
+
+    if args.action == "create":
+        info = backups.backup_now(app)
+        print(f"Sauvegarde {info.id} créée et vérifiée ({info.size // 1024} Ko) : {info.path}")
+        return EXIT_OK
+    if args.action == "list":
+        items = backups.backups(app)
+        if not items:
+            print("Aucune sauvegarde.")
+        for info in items:
+            print(f"{info.id:<36} {info.created:%d/%m/%Y %H:%M:%S}  {info.reason_label:<20} {info.size // 1024:>6} Ko")
+        return EXIT_OK
+    if args.action == "verify":
+        problems = backups.verify(app, args.id)
+        if problems:
+            print("Sauvegarde abîmée : " + "; ".join(problems))
+            return EXIT_PROBLEMS
+        print("Sauvegarde intègre.")
+        return EXIT_OK
+    before = backups.restore(app, args.id)
+    print(f"Sauvegarde {args.id} restaurée." + (f" L'état précédent a été sauvegardé ({before.id})." if before else ""))
+    return EXIT_OK

@@ -1,0 +1,149 @@
+"""A realistic, generated demo: a Pas-de-Calais association with operations on several funding models.
+
+Everything is invented (names drawn from common French names, real communes), built
+through the same services a user goes through, deterministic for a given seed and "today".
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from aapdesk.domain.participants import ParcoursInput, ParticipantInput
+from aapdesk.domain.periods import add_months
+from aapdesk.domain.problems import Problem, ValidationError
+from aapdesk.services.context import AppContext
+from aapdesk.services.operations import OperationInput, OperationRow, create_operation
+from aapdesk.services.participants import DuplicateParticipantError, create_participant
+from aapdesk.services.structure import StructureData, save_structure
+from aapdesk.storage.schema import Operation, Participant
+
+#: (commune, code postal, MDS territory, zone) — real Pas-de-Calais communes.
+COMMUNES = (
+    ("Arras", "62000", "Arrageois", "urbain"), ("Bapaume", "62450", "Arrageois", "rural"),
+    ("Lens", "62300", "Lens-Liévin", "urbain"), ("Liévin", "62800", "Lens-Liévin", "urbain"),
+    ("Avion", "62210", "Lens-Liévin", "urbain"), ("Hénin-Beaumont", "62110", "Hénin-Carvin", "urbain"),
+    ("Carvin", "62220", "Hénin-Carvin", "urbain"), ("Oignies", "62590", "Hénin-Carvin", "urbain"),
+    ("Béthune", "62400", "Artois", "urbain"), ("Bruay-la-Buissière", "62700", "Artois", "urbain"),
+    ("Nœux-les-Mines", "62290", "Artois", "urbain"), ("Lillers", "62190", "Artois", "rural"),
+    ("Calais", "62100", "Calaisis", "urbain"), ("Guînes", "62340", "Calaisis", "rural"),
+    ("Boulogne-sur-Mer", "62200", "Boulonnais", "urbain"), ("Marquise", "62250", "Boulonnais", "rural"),
+    ("Saint-Omer", "62500", "Audomarois", "urbain"), ("Aire-sur-la-Lys", "62120", "Audomarois", "rural"),
+    ("Montreuil", "62170", "Montreuillois", "rural"), ("Hesdin", "62140", "Montreuillois", "rural"),
+    ("Saint-Pol-sur-Ternoise", "62130", "Ternois", "rural"), ("Frévent", "62270", "Ternois", "rural"),
+)
+PRENOMS_F = ("Marie", "Nathalie", "Sandrine", "Céline", "Aurélie", "Émilie", "Sophie", "Léa", "Chloé",
+             "Inès", "Fatima", "Amandine", "Maëlle", "Océane", "Noëlle", "Hélène", "Anaïs", "Zoé", "Aïcha", "Mélanie")
+PRENOMS_M = ("Jean", "Kévin", "Julien", "Mickaël", "Sébastien", "Jérôme", "Mehdi", "Théo", "Lucas", "François",
+             "Jean-Noël", "Grégory", "Loïc", "Yannick", "Rémi", "Cédric", "Moussa", "Hugo", "Bruno", "Mathéo")
+NOMS = ("Lefebvre", "Dupont", "Leroy", "Lemaire", "Delattre", "Caron", "Dufour", "Vasseur", "Déprez", "Lefèvre",
+        "Boulanger", "Carpentier", "Delannoy", "Wallet", "Hennebelle", "N'Diaye", "Benali", "Kowalski", "Lecœur",
+        "Fournier", "Bécourt", "Dhaussy", "Mercier", "Pruvost", "Debève", "Szymański", "Lemoine", "Dubreucq",
+        "Ramez", "Bouchez", "Fontaine", "Hochart")
+REFERENTS = ("Claire Dubois", "Karim Benali", "Sophie Lenglet")
+
+
+@dataclass(frozen=True)
+class DemoPlan:
+    key: str
+    code: str
+    debut: date
+    fin: date
+    share: float
+    places: int | None = None
+    postes: int | None = None
+    etp: Decimal | None = None
+    montant: Decimal | None = None
+    zone: str = "urbain"
+
+
+def demo_plans(today: date) -> list[DemoPlan]:
+    """The demo's operations; the current-year one ends on 31/12 of the present year."""
+    year = today.year
+    return [
+        DemoPlan("62-2024-3.10", "AI-2024", date(2024, 1, 1), date(2024, 12, 31), 0.35, postes=20,
+                 etp=Decimal("1.5"), montant=Decimal("46800")),
+        DemoPlan("62-2024-SP", "REF-SP-2024", date(2024, 1, 1), date(2024, 12, 31), 0.25, places=40,
+                 etp=Decimal("0.5"), montant=Decimal("10000")),
+        DemoPlan("62-2025-3.15", f"ACCOMP-{year}", date(year, 1, 1), date(year, 12, 31), 0.25, places=15,
+                 etp=Decimal("1"), montant=Decimal("62000")),
+        DemoPlan("59-2019-I.1", "IOD-NORD-2021", date(2021, 1, 1), date(2021, 12, 31), 0.15, places=25,
+                 etp=Decimal("1"), montant=Decimal("24200")),
+    ]
+
+
+def build_demo(app: AppContext, *, participants: int = 60, seed: int = 62) -> dict[str, int]:
+    """Fill an empty database with the demo; returns counts. Refuses a database that has data."""
+    with app.reading() as session:
+        existing = session.scalar(select(func.count()).select_from(Participant)) or 0
+        existing += session.scalar(select(func.count()).select_from(Operation)) or 0
+    if existing:
+        raise ValidationError([Problem("", "la base contient déjà des données : la démonstration se crée "
+                                            "dans un dossier de données vide (option --data-dir)")])
+    rng = random.Random(seed)
+    today = app.today()
+    save_structure(app, StructureData(
+        nom="Association Avenir Emploi Artois (démonstration)", type_structure="AI",
+        siret="89999900000008", adresse="12 rue des Tisserands", code_postal="62400", commune="Béthune"))
+    operations: list[tuple[DemoPlan, OperationRow]] = []
+    for plan in demo_plans(today):
+        if plan.key not in app.catalogue.dispositifs:
+            continue
+        row = create_operation(app, OperationInput(
+            code=plan.code, dispositif_key=plan.key, debut=plan.debut, fin=plan.fin, places=plan.places,
+            postes=plan.postes, etp=plan.etp, montant=plan.montant, zone_defaut=plan.zone,
+            territoires=("Artois", "Lens-Liévin")))
+        operations.append((plan, row))
+    if not operations:
+        raise ValidationError([Problem("", "aucun dispositif de la démonstration n'est dans le catalogue")])
+    weights = [plan.share for plan, _ in operations]
+    created = 0
+    attempts = 0
+    while created < participants and attempts < participants * 5:
+        attempts += 1
+        plan, op = rng.choices(operations, weights=weights)[0]
+        person, parcours = _random_person(rng, plan, today)
+        try:
+            create_participant(app, person, op.id, parcours)
+        except DuplicateParticipantError:
+            continue
+        created += 1
+    return {"operations": len(operations), "participants": created}
+
+
+def _random_person(rng: random.Random, plan: DemoPlan, today: date) -> tuple[ParticipantInput, ParcoursInput]:
+    sexe = rng.choice("FM")
+    prenom = rng.choice(PRENOMS_F if sexe == "F" else PRENOMS_M)
+    commune, cp, territoire, zone = rng.choice(COMMUNES)
+    last_day = min(plan.fin, today - timedelta(days=1))
+    span = max((last_day - plan.debut).days, 1)
+    # A few parcours started under the previous convention and carry over.
+    if rng.random() < 0.12:
+        entry = plan.debut - timedelta(days=rng.randint(15, 150))
+    else:
+        entry = plan.debut + timedelta(days=int(rng.random() ** 1.3 * span * 0.85))
+    young = rng.random() < 0.15
+    age = rng.randint(18, 25) if young else rng.randint(26, 61)
+    birth = date(entry.year - age, rng.randint(1, 12), rng.randint(1, 28))
+    if birth > entry - timedelta(days=365 * age):
+        birth = birth.replace(year=birth.year - 1)
+    exit_date = None
+    if rng.random() < 0.45:
+        candidate = add_months(entry, rng.randint(2, 11)) - timedelta(days=rng.randint(0, 20))
+        if candidate < last_day:
+            exit_date = candidate
+    person = ParticipantInput(
+        nom=rng.choice(NOMS), prenom=prenom, sexe=sexe, date_naissance=birth,
+        brsa=rng.random() < 0.8, rqth=rng.random() < 0.12,
+        niveau_formation=rng.choice(("70", "51", "50", "41", "40", "60", "30")),
+        commune=commune, code_postal=cp, zone=zone, qpv=rng.random() < 0.25, territoire=territoire,
+        prescripteur=rng.choice(("05", "05", "05", "03", "01", "04")),
+    )
+    parcours = ParcoursInput(
+        date_entree=entry, date_orientation=entry - timedelta(days=rng.randint(3, 40)),
+        date_sortie=exit_date, referent=rng.choice(REFERENTS))
+    return person, parcours

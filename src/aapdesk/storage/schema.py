@@ -1,0 +1,195 @@
+"""Typed SQLAlchemy 2 models: the database schema, owned by the Alembic revisions in ``migrations``.
+
+Money is stored as integer cents through :class:`Money`; dates are ``Date`` columns;
+the rules an operation was created with are stored as a JSON snapshot so that a later
+catalogue change never alters an existing operation's figures.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from aapdesk.domain.money import from_cents, to_cents
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Money(TypeDecorator[Decimal]):
+    """Decimal euros in Python, integer cents in SQLite (rounded half up, once, in domain.money)."""
+
+    impl = Integer
+    cache_ok = True
+
+    def process_bind_param(self, value: Decimal | None, dialect: Any) -> int | None:
+        return None if value is None else to_cents(Decimal(value))
+
+    def process_result_value(self, value: int | None, dialect: Any) -> Decimal | None:
+        return None if value is None else from_cents(value)
+
+
+class Hundredths(TypeDecorator[Decimal]):
+    """A decimal quantity with two decimals (ETP, hours, rates) stored as an integer."""
+
+    impl = Integer
+    cache_ok = True
+
+    def process_bind_param(self, value: Decimal | None, dialect: Any) -> int | None:
+        return None if value is None else to_cents(Decimal(value))
+
+    def process_result_value(self, value: int | None, dialect: Any) -> Decimal | None:
+        return None if value is None else from_cents(value)
+
+
+class JsonText(TypeDecorator[Any]):
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> str | None:
+        return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+    def process_result_value(self, value: str | None, dialect: Any) -> Any:
+        return None if value is None else json.loads(value)
+
+
+class Structure(Base):
+    """The porteur de projet using this copy of aapdesk (one row)."""
+
+    __tablename__ = "structure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nom: Mapped[str] = mapped_column(String(200))
+    siret: Mapped[str | None] = mapped_column(String(14))
+    type_structure: Mapped[str] = mapped_column(String(20))
+    adresse: Mapped[str | None] = mapped_column(String(300))
+    code_postal: Mapped[str | None] = mapped_column(String(5))
+    commune: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Operation(Base):
+    """A convention with a funder under one dispositif, with its own figures and rules snapshot."""
+
+    __tablename__ = "operation"
+    __table_args__ = (
+        CheckConstraint("fin >= debut", name="period"),
+        CheckConstraint("montant IS NULL OR montant >= 0", name="montant_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    intitule: Mapped[str] = mapped_column(String(300))
+    dispositif_key: Mapped[str] = mapped_column(String(40))
+    regles: Mapped[dict[str, Any]] = mapped_column(JsonText)
+    debut: Mapped[date] = mapped_column(Date)
+    fin: Mapped[date] = mapped_column(Date)
+    places: Mapped[int | None] = mapped_column(Integer)
+    postes: Mapped[int | None] = mapped_column(Integer)
+    etp: Mapped[Decimal | None] = mapped_column(Hundredths)
+    montant: Mapped[Decimal | None] = mapped_column(Money)
+    territoires: Mapped[list[str]] = mapped_column(JsonText, default=list)
+    zone_defaut: Mapped[str] = mapped_column(String(10), default="urbain")
+    cloturee: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+    parcours: Mapped[list[Parcours]] = relationship(back_populates="operation")
+
+
+class Participant(Base):
+    """A person accompanied by the structure. Sensitive: never logged, never in a file name."""
+
+    __tablename__ = "participant"
+    __table_args__ = (
+        Index("ix_participant_identity", "nom", "prenom", "date_naissance"),
+        CheckConstraint("sexe IN ('F', 'M')", name="sexe"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    id_externe: Mapped[str | None] = mapped_column(String(60), unique=True)
+    nom: Mapped[str] = mapped_column(String(100))
+    prenom: Mapped[str] = mapped_column(String(100))
+    sexe: Mapped[str] = mapped_column(String(1))
+    date_naissance: Mapped[date] = mapped_column(Date)
+    brsa: Mapped[bool] = mapped_column(Boolean, default=False)
+    rqth: Mapped[bool] = mapped_column(Boolean, default=False)
+    niveau_formation: Mapped[str | None] = mapped_column(String(2))
+    commune: Mapped[str | None] = mapped_column(String(100))
+    code_postal: Mapped[str | None] = mapped_column(String(5))
+    zone: Mapped[str | None] = mapped_column(String(10))
+    qpv: Mapped[bool] = mapped_column(Boolean, default=False)
+    territoire: Mapped[str | None] = mapped_column(String(60))
+    prescripteur: Mapped[str | None] = mapped_column(String(2))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+    parcours: Mapped[list[Parcours]] = relationship(back_populates="participant", cascade="all, delete-orphan")
+
+
+class Parcours(Base):
+    """A participant's path in one operation: orientation, entry, exit (last day accompanied)."""
+
+    __tablename__ = "parcours"
+    __table_args__ = (
+        UniqueConstraint("participant_id", "operation_id", "date_entree", name="uq_parcours_entry"),
+        CheckConstraint("date_sortie IS NULL OR date_sortie >= date_entree", name="exit_after_entry"),
+        Index("ix_parcours_operation", "operation_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"))
+    operation_id: Mapped[int] = mapped_column(ForeignKey("operation.id", ondelete="RESTRICT"))
+    date_orientation: Mapped[date | None] = mapped_column(Date)
+    date_entree: Mapped[date] = mapped_column(Date)
+    date_sortie: Mapped[date | None] = mapped_column(Date)
+    referent: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+    participant: Mapped[Participant] = relationship(back_populates="parcours")
+    operation: Mapped[Operation] = relationship(back_populates="parcours")
+
+
+class JournalEntry(Base):
+    """Append-only record of every change: when, what action, on which record. No personal values."""
+
+    __tablename__ = "journal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    action: Mapped[str] = mapped_column(String(40))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    operation_id: Mapped[int | None] = mapped_column(Integer)
+    participant_id: Mapped[int | None] = mapped_column(Integer)
+    #: Names of the fields changed, or a short non-sensitive note.
+    details: Mapped[str] = mapped_column(Text, default="")
