@@ -1,0 +1,105 @@
+"""The command line: French output, exit codes 0 / 1 / 2, and no Qt import."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import datetime
+
+import pytest
+
+from aapdesk import __version__
+from aapdesk.cli import main
+
+NOW = datetime(2025, 3, 15, 10, 0)
+
+
+def run(capsys, *args, data_dir=None):
+    argv = (["--data-dir", str(data_dir)] if data_dir else []) + list(args)
+    code = main(argv, clock=lambda: NOW)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["--version"])
+    assert exc.value.code == 0
+    assert __version__ in capsys.readouterr().out
+
+
+def test_dispositifs_list_and_show(capsys):
+    code, out, _ = run(capsys, "dispositifs", "list")
+    assert code == 0
+    assert "62-2024-3.10" in out and "dispositifs." in out
+    code, out, _ = run(capsys, "dispositifs", "show", "62-2024-3.10")
+    assert code == 0
+    assert "Associations Intermédiaires" in out and "plafond_par_participant_mois : 195" in out
+
+
+def test_unknown_dispositif_exits_1(capsys):
+    code, _, err = run(capsys, "dispositifs", "show", "62-2024-9.99")
+    assert code == 1 and "inconnu" in err
+
+
+def test_usage_error_exits_2_in_french(capsys, tmp_path):
+    with pytest.raises(SystemExit) as exc:
+        main(["--data-dir", str(tmp_path), "operation", "create", "--code", "X"])
+    assert exc.value.code == 2
+    assert "arguments obligatoires manquants" in capsys.readouterr().err
+
+
+def test_bad_date_is_a_usage_error(capsys, tmp_path):
+    with pytest.raises(SystemExit) as exc:
+        main(["--data-dir", str(tmp_path), "operation", "create", "--code", "X", "--dispositif", "62-2024-3.10",
+              "--debut", "01/01/2024", "--fin", "2024-12-31"])
+    assert exc.value.code == 2
+    assert "AAAA-MM-JJ" in capsys.readouterr().err
+
+
+def test_structure_operation_check_backup_workflow(capsys, tmp_path):
+    data = tmp_path / "data"
+    assert run(capsys, "structure", "show", data_dir=data)[0] == 1
+    assert run(capsys, "structure", "set", "--nom", "Avenir Emploi", "--type", "AI", data_dir=data)[0] == 0
+    code, out, _ = run(capsys, "operation", "create", "--code", "AI-2024", "--dispositif", "62-2024-3.10",
+                       "--debut", "2024-01-01", "--fin", "2024-12-31", "--postes", "20", "--etp", "1,5",
+                       "--montant", "46 800", data_dir=data)
+    assert code == 0 and "AI-2024 créée" in out
+    code, out, _ = run(capsys, "operation", "list", data_dir=data)
+    assert "AI-2024" in out and "20 postes" in out and "46\u202f800,00\u202f€" in out
+
+    code, _, err = run(capsys, "operation", "create", "--code", "AI-2024", "--dispositif", "62-2024-3.10",
+                       "--debut", "2024-01-01", "--fin", "2024-12-31", "--postes", "20", data_dir=data)
+    assert code == 1 and "code : une opération porte déjà le code AI-2024" in err
+
+    code, out, _ = run(capsys, "check", data_dir=data)
+    assert code == 0 and "Aucun problème" in out
+
+    code, out, _ = run(capsys, "backup", "create", data_dir=data)
+    assert code == 0 and "créée et vérifiée" in out
+    backup_id = out.split()[1]
+    code, out, _ = run(capsys, "backup", "list", data_dir=data)
+    assert backup_id in out
+    assert run(capsys, "backup", "verify", backup_id, data_dir=data)[0] == 0
+    code, out, _ = run(capsys, "backup", "restore", backup_id, data_dir=data)
+    assert code == 0 and "restaurée" in out
+    assert run(capsys, "backup", "verify", "nope", data_dir=data)[0] == 1
+
+
+def test_demo_then_refuses_a_second_time(capsys, tmp_path):
+    code, out, _ = run(capsys, "demo", "--participants", "25", data_dir=tmp_path)
+    assert code == 0 and "25 participants" in out
+    code, _, err = run(capsys, "demo", data_dir=tmp_path)
+    assert code == 1 and "déjà des données" in err
+
+
+def test_cli_never_imports_qt(tmp_path):
+    script = (
+        "import sys\n"
+        "from aapdesk.__main__ import main\n"
+        f"code = main(['--data-dir', {str(tmp_path)!r}, 'check'])\n"
+        "assert 'PySide6' not in sys.modules, 'the CLI imported Qt'\n"
+        "sys.exit(code)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
