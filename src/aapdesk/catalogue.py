@@ -31,8 +31,12 @@ class Catalogue:
         return len(self.dispositifs)
 
 
+ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8}
+
+
 def _sort_key(d: Dispositif) -> tuple:
-    parts = tuple(int(p) if p.isdigit() else 999 for p in d.fiche.replace("-", ".").split("."))
+    """Pas-de-Calais first, then by year and fiche number (Nord's axes are Roman numerals)."""
+    parts = tuple(int(p) if p.isdigit() else ROMAN.get(p, 999) for p in d.fiche.split("."))
     return (d.departement.value != "62", d.annee_aap, parts, d.fiche)
 
 
