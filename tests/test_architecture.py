@@ -19,7 +19,7 @@ THIRD_PARTY_GUI_OR_DB = ("PySide6", "sqlalchemy", "alembic", "openpyxl", "report
 
 RULES: dict[str, dict[str, tuple[str, ...]]] = {
     "domain": {"forbid": ("aapdesk.services", "aapdesk.storage", "aapdesk.qt", "aapdesk.cli", "aapdesk.reports",
-                          "aapdesk.catalogue", *THIRD_PARTY_GUI_OR_DB)},
+                          "aapdesk.catalogue", "aapdesk.formatting", *THIRD_PARTY_GUI_OR_DB)},
     "formatting.py": {"forbid": ("aapdesk.services", "aapdesk.storage", "aapdesk.qt", *THIRD_PARTY_GUI_OR_DB)},
     "reports": {"forbid": ("aapdesk.services", "aapdesk.storage", "aapdesk.qt", "aapdesk.cli", "PySide6", "sqlalchemy")},
     "storage": {"forbid": ("aapdesk.services", "aapdesk.qt", "aapdesk.cli", "aapdesk.reports", "PySide6")},

@@ -13,8 +13,6 @@ from aapdesk.domain.money import round_cents
 from aapdesk.domain.periods import YearMonth
 
 NNBSP = "\u202f"  # narrow no-break space: thousands separator and before € and %
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-          "septembre", "octobre", "novembre", "décembre")
 MONTHS_SHORT = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août",
                 "sept.", "oct.", "nov.", "déc.")
 
@@ -62,8 +60,9 @@ def format_percent(fraction: float | Decimal | None, decimals: int = 0) -> str:
 
 
 def format_month(month: YearMonth, short: bool = False) -> str:
-    names = MONTHS_SHORT if short else MONTHS
-    return f"{names[month.month - 1]} {month.year}"
+    if short:
+        return f"{MONTHS_SHORT[month.month - 1]} {month.year}"
+    return month.label
 
 
 def format_bool(value: bool | None) -> str:

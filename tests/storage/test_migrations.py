@@ -96,3 +96,33 @@ def test_corrupt_database_is_refused_with_advice(tmp_path):
     paths.db_path.write_bytes(bytes(raw))
     with pytest.raises(CorruptDatabaseError, match="Restaurez"):
         open_database(paths, NOW)
+
+
+def test_upgrade_from_first_revision_keeps_the_data(tmp_path):
+    """A database of the first release, with a participant in it, comes through every later revision."""
+    from aapdesk.storage.db import create_sqlite_engine
+
+    paths = AppPaths(tmp_path)
+    paths.ensure()
+    engine = create_sqlite_engine(paths.db_path)
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+        connection.exec_driver_sql(
+            "INSERT INTO participant (nom, prenom, sexe, date_naissance, brsa, rqth, qpv, created_at, updated_at) "
+            "VALUES ('LECŒUR', 'Noëlle', 'F', '1988-02-29', 1, 0, 0, '2024-01-02 09:00:00', '2024-01-02 09:00:00')")
+    engine.dispose()
+
+    db = open_database(paths, NOW)
+    try:
+        assert db.migration_snapshot is not None
+        with db.engine.connect() as connection:
+            rows = connection.exec_driver_sql("SELECT nom, prenom, date_naissance FROM participant").all()
+        assert rows == [("LECŒUR", "Noëlle", "1988-02-29")]
+        assert current_revision(db.engine) == head_revision()
+    finally:
+        db.close(NOW)
+    snapshot = sqlite3.connect(db.migration_snapshot.path)
+    assert snapshot.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+    snapshot.close()

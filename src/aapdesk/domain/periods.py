@@ -11,6 +11,10 @@ from datetime import date, timedelta
 from typing import Iterator
 
 
+MONTH_NAMES = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+               "septembre", "octobre", "novembre", "décembre")
+
+
 @dataclass(frozen=True, order=True)
 class YearMonth:
     """A calendar month, ordered and hashable."""
@@ -49,6 +53,11 @@ class YearMonth:
     def add(self, months: int) -> YearMonth:
         index = self.year * 12 + (self.month - 1) + months
         return YearMonth(index // 12, index % 12 + 1)
+
+    @property
+    def label(self) -> str:
+        """French name, as people say it: « février 2024 »."""
+        return f"{MONTH_NAMES[self.month - 1]} {self.year}"
 
     def __str__(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"

@@ -172,6 +172,7 @@ class Parcours(Base):
     date_entree: Mapped[date] = mapped_column(Date)
     date_sortie: Mapped[date | None] = mapped_column(Date)
     referent: Mapped[str | None] = mapped_column(String(100))
+    premier_rdv: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
 
@@ -193,3 +194,115 @@ class JournalEntry(Base):
     participant_id: Mapped[int | None] = mapped_column(Integer)
     #: Names of the fields changed, or a short non-sensitive note.
     details: Mapped[str] = mapped_column(Text, default="")
+
+
+class MonthlyHours(Base):
+    """Hours of one parcours in one month: mise à disposition and accompaniment."""
+
+    __tablename__ = "heures_mensuelles"
+    __table_args__ = (
+        UniqueConstraint("parcours_id", "mois", name="uq_heures_parcours_mois"),
+        CheckConstraint("heures_mad >= 0 AND heures_accompagnement >= 0", name="positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    parcours_id: Mapped[int] = mapped_column(ForeignKey("parcours.id", ondelete="CASCADE"), index=True)
+    #: First day of the month.
+    mois: Mapped[date] = mapped_column(Date)
+    heures_mad: Mapped[Decimal] = mapped_column(Hundredths, default=Decimal(0))
+    heures_accompagnement: Mapped[Decimal] = mapped_column(Hundredths, default=Decimal(0))
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Entretien(Base):
+    """An individual interview of a parcours."""
+
+    __tablename__ = "entretien"
+    __table_args__ = (CheckConstraint("modalite IN ('physique', 'telephone', 'visio')", name="modalite"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    parcours_id: Mapped[int] = mapped_column(ForeignKey("parcours.id", ondelete="CASCADE"), index=True)
+    date: Mapped[date] = mapped_column(Date)
+    modalite: Mapped[str] = mapped_column(String(10))
+    duree_minutes: Mapped[int | None] = mapped_column(Integer)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class Cer(Base):
+    """A contrat d'engagement réciproque (or its renewal) signed during a parcours."""
+
+    __tablename__ = "cer"
+    __table_args__ = (CheckConstraint("date_fin >= date_signature", name="period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    parcours_id: Mapped[int] = mapped_column(ForeignKey("parcours.id", ondelete="CASCADE"), index=True)
+    date_signature: Mapped[date] = mapped_column(Date)
+    date_fin: Mapped[date] = mapped_column(Date)
+    valide: Mapped[bool] = mapped_column(Boolean, default=True)
+    renouvellement: Mapped[bool] = mapped_column(Boolean, default=False)
+    demande_renouvellement: Mapped[date | None] = mapped_column(Date)
+
+
+class Diagnostic(Base):
+    """The initial diagnostic of a parcours and its updates."""
+
+    __tablename__ = "diagnostic"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    parcours_id: Mapped[int] = mapped_column(ForeignKey("parcours.id", ondelete="CASCADE"), index=True)
+    date: Mapped[date] = mapped_column(Date)
+    nature: Mapped[str] = mapped_column(String(20))  # initial / actualisation
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class Suspension(Base):
+    """A period during which the accompaniment is suspended."""
+
+    __tablename__ = "suspension"
+    __table_args__ = (CheckConstraint("fin IS NULL OR fin >= debut", name="period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    parcours_id: Mapped[int] = mapped_column(ForeignKey("parcours.id", ondelete="CASCADE"), index=True)
+    debut: Mapped[date] = mapped_column(Date)
+    fin: Mapped[date | None] = mapped_column(Date)
+    motif: Mapped[str] = mapped_column(String(200))
+
+
+class Comite(Base):
+    """A comité de suivi or de pilotage of an operation."""
+
+    __tablename__ = "comite"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    operation_id: Mapped[int] = mapped_column(ForeignKey("operation.id", ondelete="CASCADE"), index=True)
+    date: Mapped[date] = mapped_column(Date)
+    nature: Mapped[str] = mapped_column(String(20))  # suivi / pilotage / strategique / autre
+    participants: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    decisions: Mapped[str] = mapped_column(Text, default="")
+    tableau_de_bord_envoye: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Atelier(Base):
+    """A collective session (atelier) of an operation."""
+
+    __tablename__ = "atelier"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    operation_id: Mapped[int] = mapped_column(ForeignKey("operation.id", ondelete="CASCADE"), index=True)
+    date: Mapped[date] = mapped_column(Date)
+    titre: Mapped[str] = mapped_column(String(200))
+    duree_minutes: Mapped[int] = mapped_column(Integer)
+    animateur: Mapped[str | None] = mapped_column(String(100))
+
+    presences: Mapped[list[AtelierPresence]] = relationship(cascade="all, delete-orphan")
+
+
+class AtelierPresence(Base):
+    """Who was registered for an atelier, and whether they attended."""
+
+    __tablename__ = "atelier_presence"
+
+    atelier_id: Mapped[int] = mapped_column(ForeignKey("atelier.id", ondelete="CASCADE"), primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"), primary_key=True)
+    present: Mapped[bool] = mapped_column(Boolean, default=True)
