@@ -15,7 +15,7 @@ from aapdesk import __version__
 from aapdesk.domain.dispositif import CatalogueError
 from aapdesk.domain.money import parse_amount
 from aapdesk.domain.problems import ValidationError
-from aapdesk.formatting import format_date, format_money, format_percent
+from aapdesk.formatting import format_date, format_money, format_month, format_percent
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -117,6 +117,17 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--zone", choices=("urbain", "rural"), default="urbain")
     op_sub.add_parser("list", help="lister les opérations")
 
+    activite = sub.add_parser("activite", help="activité : file active, tâches à faire")
+    activite_sub = activite.add_subparsers(dest="action", metavar="ACTION", required=True)
+    fa = activite_sub.add_parser("file-active", help="tableau mensuel de la file active d'une opération")
+    fa.add_argument("--operation", required=True, metavar="CODE")
+    fa.add_argument("--au", type=_iso_date, metavar="AAAA-MM-JJ",
+                    help="date d'arrêté (par défaut : aujourd'hui, ou la fin de l'opération si elle est passée)")
+    todo = activite_sub.add_parser("a-faire", help="jalons à tenir et rappels (comités, CER, premiers rendez-vous)")
+    todo.add_argument("--operation", metavar="CODE")
+    todo.add_argument("--au", type=_iso_date, metavar="AAAA-MM-JJ")
+    todo.add_argument("--tout", action="store_true", help="toutes les échéances, pas seulement les 45 prochains jours")
+
     demo = sub.add_parser("demo", help="créer une structure de démonstration (dossier vide)")
     demo.add_argument("--participants", type=_positive_int, default=60)
     demo.add_argument("--seed", type=int, default=62)
@@ -210,7 +221,7 @@ def _with_app(args: argparse.Namespace, clock: Callable | None) -> int:
         if app.db.warning:
             print(f"Attention : {app.db.warning}", file=sys.stderr)
         handler = {
-            "structure": _structure, "operation": _operation, "demo": _demo,
+            "structure": _structure, "operation": _operation, "demo": _demo, "activite": _activite,
             "check": _check, "backup": _backup,
         }[args.command]
         return handler(app, args)
@@ -250,6 +261,35 @@ def _operation(app, args) -> int:  # type: ignore[no-untyped-def]
         code=args.code, dispositif_key=args.dispositif, debut=args.debut, fin=args.fin, intitule=args.intitule,
         places=args.places, postes=args.postes, etp=args.etp, montant=args.montant, zone_defaut=args.zone))
     print(f"Opération {row.code} créée ({row.dispositif_label}).")
+    return EXIT_OK
+
+
+def _activite(app, args) -> int:  # type: ignore[no-untyped-def]
+    from aapdesk.services import activity
+    from aapdesk.services.operations import get_operation
+
+    if args.action == "a-faire":
+        op_id = get_operation(app, args.operation).id if args.operation else None
+        rows = activity.todo_list(app, operation_id=op_id, au=args.au, horizon_days=None if args.tout else 45)
+        for r in rows:
+            flag = "EN RETARD" if r.overdue else "         "
+            who = f" – parcours n° {r.parcours_id}" if r.parcours_id else ""
+            print(f"{format_date(r.due)}  {flag}  {r.operation_code:<14} {r.label}{who}")
+        print(f"{len(rows)} tâche(s), dont {sum(r.overdue for r in rows)} en retard.")
+        return EXIT_OK
+    op = get_operation(app, args.operation)
+    view = activity.file_active_view(app, op.id, args.au)
+    unit = "postes" if op.postes is not None else "places"
+    print(f"Opération {op.code} – {op.intitule}")
+    print(f"File active au dernier jour de chaque mois, arrêtée au {format_date(view.as_of)}")
+    print(f"{'Mois':<16}{'Entrées':>8}{'Sorties':>8}{'File active':>12}{unit.capitalize():>8}{'Occupation':>12}")
+    for row in view.months:
+        print(f"{format_month(row.month):<16}{row.entrees:>8}{row.sorties:>8}{row.file_active:>12}"
+              f"{row.places if row.places is not None else '':>8}{format_percent(row.occupation):>12}")
+    for year in view.years:
+        print(f"Au {format_date(year.day)} (fonctionnement annuel) : {year.file_active} accompagnés "
+              f"pour {year.places} {unit} ({format_percent(year.occupation)})")
+    print(f"Taux d'occupation : {format_percent(view.taux_occupation, 1) or 'sans objet'}")
     return EXIT_OK
 
 

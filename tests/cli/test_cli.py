@@ -103,3 +103,30 @@ def test_cli_never_imports_qt(tmp_path):
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
+
+
+def test_activite_file_active_prints_the_monthly_table(capsys, tmp_path):
+    data = tmp_path / "data"
+    run(capsys, "operation", "create", "--code", "SP", "--dispositif", "62-2024-SP", "--debut", "2024-01-01",
+        "--fin", "2024-12-31", "--places", "4", data_dir=data)
+    from aapdesk.domain.participants import ParcoursInput, ParticipantInput
+    from aapdesk.services.context import open_app
+    from aapdesk.services.operations import get_operation
+    from aapdesk.services.participants import create_participant
+
+    app = open_app(str(data), clock=lambda: NOW)
+    op = get_operation(app, "SP")
+    create_participant(app, ParticipantInput(nom="Un", prenom="A", sexe="F", date_naissance=datetime(1980, 1, 1).date()),
+                       op.id, ParcoursInput(date_entree=datetime(2024, 1, 15).date(), date_sortie=datetime(2024, 2, 29).date()))
+    app.db.close(NOW)
+
+    code, out, _ = run(capsys, "activite", "file-active", "--operation", "SP", "--au", "2024-03-31", data_dir=data)
+    assert code == 0
+    lines = [line.split() for line in out.splitlines()]
+    assert ["janvier", "2024", "1", "0", "1", "4", "25\u202f%"] in lines
+    assert ["février", "2024", "0", "1", "1", "4", "25\u202f%"] in lines  # exit on 29/02: still counted
+    assert ["mars", "2024", "0", "0", "0", "4", "0\u202f%"] in lines
+    assert "Taux d'occupation : 16,7\u202f%" in out  # (25 + 25 + 0) / 3
+
+    code, _, err = run(capsys, "activite", "file-active", "--operation", "NOPE", data_dir=data)
+    assert code == 1 and "NOPE" in err

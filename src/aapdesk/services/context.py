@@ -51,7 +51,8 @@ class AppContext:
         try:
             yield session
         finally:
-            session.rollback()
+            # close() ends the transaction and detaches objects without expiring them, so rows
+            # read here stay usable afterwards (a rollback() would expire them).
             session.close()
 
 

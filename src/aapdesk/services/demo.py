@@ -62,14 +62,17 @@ class DemoPlan:
 
 
 def demo_plans(today: date) -> list[DemoPlan]:
-    """The demo's operations; the current-year one ends on 31/12 of the present year."""
+    """The demo's operations, placed around ``today``: last year's AI convention (complete, ready
+    for its bilan), this year's référent and "Accompagner autrement" operations (in progress),
+    and a Nord IOD year (another département's rules). The catalogue holds the 2024-2025 calls,
+    so current operations use the latest fiche of their kind."""
     year = today.year
     return [
-        DemoPlan("62-2024-3.10", "AI-2024", date(2024, 1, 1), date(2024, 12, 31), 0.35, postes=20,
+        DemoPlan("62-2024-3.10", f"AI-{year - 1}", date(year - 1, 1, 1), date(year - 1, 12, 31), 0.35, postes=20,
                  etp=Decimal("1.5"), montant=Decimal("46800")),
-        DemoPlan("62-2024-SP", "REF-SP-2024", date(2024, 1, 1), date(2024, 12, 31), 0.25, places=40,
-                 etp=Decimal("0.5"), montant=Decimal("10000")),
-        DemoPlan("62-2025-3.15", f"ACCOMP-{year}", date(year, 1, 1), date(year, 12, 31), 0.25, places=15,
+        DemoPlan("62-2024-SP", f"REF-SP-{year}", date(year, 1, 1), date(year, 12, 31), 0.30, places=20,
+                 etp=Decimal("0.25"), montant=Decimal("10000")),
+        DemoPlan("62-2025-3.15", f"ACCOMP-{year}", date(year, 1, 1), date(year, 12, 31), 0.20, places=15,
                  etp=Decimal("1"), montant=Decimal("62000")),
         DemoPlan("59-2019-I.1", "IOD-NORD-2021", date(2021, 1, 1), date(2021, 12, 31), 0.15, places=25,
                  etp=Decimal("1"), montant=Decimal("24200")),
@@ -112,7 +115,83 @@ def build_demo(app: AppContext, *, participants: int = 60, seed: int = 62) -> di
         except DuplicateParticipantError:
             continue
         created += 1
+    for _plan, op in operations:
+        _demo_activity(app, rng, op, today)
     return {"operations": len(operations), "participants": created}
+
+
+def _demo_activity(app: AppContext, rng: random.Random, op: OperationRow, today: date) -> None:
+    """Hours, first appointments, diagnostics, CER, interviews, ateliers and comités of one operation."""
+    from aapdesk.domain.activity import present_months
+    from aapdesk.domain.periods import Period
+    from aapdesk.services import activity
+
+    data = activity.operation_activity(app, op.id)
+    period = data.period
+    as_of = min(today, period.end)
+    edits = []
+    threshold_model = data.rules.financement.seuil_mad_urbain is not None
+    for info in data.parcours:
+        span = info.span
+        last = min(span.exit or as_of, as_of)
+        start = info.orientation or span.entry
+        if rng.random() < 0.9 and (start + timedelta(days=3)) <= last:
+            first = start + timedelta(days=rng.randint(3, min(25, (last - start).days)))
+            activity.set_premier_rdv(app, span.id, first)
+            activity.add_diagnostic(app, span.id, first, "initial")
+            if rng.random() < 0.85 and first + timedelta(days=40) <= last:
+                signature = first + timedelta(days=rng.randint(5, 40))
+                cer = activity.add_cer(app, span.id, activity.CerInput(date_signature=signature))
+                renewal = add_months(signature, 5)
+                if renewal <= last and rng.random() < 0.7:
+                    activity.request_cer_renewal(app, cer, renewal)
+            day = first
+            while True:
+                day += timedelta(days=rng.randint(18, 45))
+                if day > last:
+                    break
+                activity.add_entretien(app, span.id, activity.EntretienInput(
+                    date=day, modalite=rng.choice(("physique", "physique", "telephone", "visio")),
+                    duree_minutes=rng.choice((30, 45, 60, 90))))
+        if rng.random() < 0.08 and span.entry + timedelta(days=60) < last:
+            begin = span.entry + timedelta(days=rng.randint(30, 50))
+            activity.add_suspension(app, span.id, activity.SuspensionInput(
+                debut=begin, fin=begin + timedelta(days=rng.randint(7, 30)), motif="Absence injustifiée"))
+        for month in present_months(span, Period(period.start, as_of)):
+            mad = None
+            if threshold_model:
+                # most months comfortably above the threshold, some under it
+                mad = Decimal(rng.choice((0, 4, 6.5, 9, 12, 15.5, 20, 24, 32, 40, 48, 60)))
+            edits.append(activity.HoursEdit(span.id, month, mad=mad,
+                                            accompagnement=Decimal(rng.choice((1, 1.5, 2, 3, 4, 6)))))
+    if edits:
+        activity.save_hours(app, op.id, edits)
+    enrolled = [info.participant_id for info in data.parcours]
+    titles = ("Atelier CV et lettre de motivation", "Découverte des métiers en tension", "Mobilité : permis et transports",
+              "Numérique : démarches en ligne", "Savoir-être en entreprise")
+    day = period.start + timedelta(days=20)
+    for title in titles:
+        if day > as_of or not enrolled:
+            break
+        inscrits = tuple(rng.sample(enrolled, min(len(enrolled), rng.randint(4, 9))))
+        absents = tuple(pid for pid in inscrits if rng.random() < 0.15)
+        activity.save_atelier(app, op.id, activity.AtelierInput(
+            date=day, titre=title, duree_minutes=rng.choice((120, 150, 180)), animateur=rng.choice(REFERENTS),
+            participant_ids=inscrits, absents=absents))
+        day += timedelta(days=rng.randint(40, 70))
+    frequency = data.rules.comites.frequence_mois or 3
+    comite_day = add_months(period.start, frequency) - timedelta(days=5)
+    while comite_day <= period.end:
+        planned = comite_day > today
+        activity.save_comite(app, op.id, activity.ComiteInput(
+            date=comite_day, nature="suivi" if frequency <= 3 else "pilotage",
+            participants="Référente SLAI, chargée de mission du Département, coordinatrice, référents",
+            notes="" if planned else "Point sur les parcours en cours et les sorties prévues.",
+            decisions="" if planned else "Poursuite des parcours ; deux orientations à confirmer avec le SLAI.",
+            tableau_de_bord_envoye=not planned))
+        if planned:
+            break
+        comite_day = add_months(comite_day, frequency)
 
 
 def _random_person(rng: random.Random, plan: DemoPlan, today: date) -> tuple[ParticipantInput, ParcoursInput]:

@@ -1,0 +1,1 @@
+"""Forms opened from the pages: participant, parcours, operation, structure, welcome."""

@@ -1,0 +1,1 @@
+"""Table models: one small ``QAbstractTableModel`` per table, plus its filter/sort proxy."""

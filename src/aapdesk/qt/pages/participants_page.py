@@ -1,0 +1,154 @@
+"""Participants: the searchable, filterable, sortable table and the way into each file.
+
+Widths are set from the header and a typical content length, never by measuring every
+cell (``resizeColumnsToContents`` costs most of the display time of a big table).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QWidget,
+)
+
+from aapdesk.qt.dialogs.participant_dialog import ParticipantDialog
+from aapdesk.qt.display import plural
+from aapdesk.qt.models.participants_filter import STATUSES, ParticipantsFilter
+from aapdesk.qt.models.participants_model import COL_NOM, COLUMNS, ParticipantsModel
+from aapdesk.qt.pages.base import Page
+from aapdesk.qt.widgets.common import hint_label
+from aapdesk.qt.widgets.inputs import fill_combo, select_data
+from aapdesk.services import operations as operations_service
+from aapdesk.services import participants as participants_service
+from aapdesk.services.context import AppContext
+
+ALL_OPERATIONS = "Toutes les opérations"
+ALL_STATUSES = "Tous les statuts"
+
+
+class ParticipantsPage(Page):
+    def __init__(self, app: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(app, "Participants", parent)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Rechercher un nom, un prénom ou une commune…")
+        self.search.setClearButtonEnabled(True)
+        self.operation_filter = QComboBox()
+        self.operation_filter.setMinimumContentsLength(18)
+        self.status_filter = QComboBox()
+        fill_combo(self.status_filter, [(s, s) for s in STATUSES], empty=ALL_STATUSES)
+        self.new_button = QPushButton("Nouveau participant")
+        self.edit_button = QPushButton("Modifier")
+        self.edit_button.setEnabled(False)
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 3)
+        bar.addWidget(self.operation_filter, 2)
+        bar.addWidget(self.status_filter, 1)
+        bar.addSpacing(12)
+        bar.addWidget(self.new_button)
+        bar.addWidget(self.edit_button)
+        self.layout_.addLayout(bar)
+
+        self.model = ParticipantsModel(self)
+        self.proxy = ParticipantsFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self._setup_table()
+        self.layout_.addWidget(self.table, 1)
+        self.count_label = hint_label()
+        self.layout_.addWidget(self.count_label)
+
+        self.search.textChanged.connect(self.proxy.set_search)
+        self.operation_filter.currentIndexChanged.connect(
+            lambda _i: self.proxy.set_operation(self.operation_filter.currentData()))
+        self.status_filter.currentIndexChanged.connect(
+            lambda _i: self.proxy.set_status(self.status_filter.currentData()))
+        for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.modelReset,
+                       self.proxy.layoutChanged):
+            signal.connect(self._update_count)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.table.doubleClicked.connect(lambda _index: self.edit_selected())
+        self.new_button.clicked.connect(self.open_new_participant)
+        self.edit_button.clicked.connect(self.edit_selected)
+
+    def _setup_table(self) -> None:
+        table = self.table
+        table.setSortingEnabled(True)
+        table.sortByColumn(COL_NOM, Qt.SortOrder.AscendingOrder)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setAlternatingRowColors(True)
+        table.setWordWrap(False)
+        table.verticalHeader().setVisible(False)
+        metrics = table.fontMetrics()
+        table.verticalHeader().setDefaultSectionSize(metrics.height() + 8)
+        header = table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header_metrics = header.fontMetrics()
+        for index, column in enumerate(COLUMNS):
+            # Room for the header text plus the sort arrow, or the typical content.
+            width = max(header_metrics.horizontalAdvance(column.header) + 26,
+                        metrics.averageCharWidth() * column.chars + 14)
+            header.resizeSection(index, width)
+        header.setStretchLastSection(True)
+
+    # --- data ----------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        rows = participants_service.list_participant_rows(self.app)
+        self.model.set_rows(rows)
+        chosen = self.operation_filter.currentData()
+        ops = operations_service.list_operations(self.app)
+        fill_combo(self.operation_filter, [(op.code, op.id) for op in ops], empty=ALL_OPERATIONS)
+        for index, op in enumerate(ops, start=1):
+            self.operation_filter.setItemData(index, op.label, Qt.ItemDataRole.ToolTipRole)
+        if not select_data(self.operation_filter, chosen):
+            self.operation_filter.setCurrentIndex(0)
+        self.proxy.set_operation(self.operation_filter.currentData())
+        self._update_count()
+        self._update_buttons()
+
+    def referents(self) -> list[str]:
+        """Names already used, offered while typing a référent."""
+        return sorted({r.referent for r in self.model.rows() if r.referent})
+
+    def _update_count(self, *_args) -> None:
+        shown = len({r.participant_id for r in self.proxy.visible_rows()})
+        total = len({r.participant_id for r in self.model.rows()})
+        self.count_label.setText(f"{plural(shown, 'participant')} affiché{'s' if shown > 1 else ''} sur {total}")
+
+    def _update_buttons(self, *_args) -> None:
+        self.edit_button.setEnabled(self.selected_row() is not None)
+
+    def selected_row(self):
+        indexes = self.table.selectionModel().selectedRows()
+        return self.proxy.row_at(indexes[0].row()) if indexes else None
+
+    # --- dialogs -------------------------------------------------------------------------
+
+    def open_new_participant(self) -> ParticipantDialog:
+        return self._open(ParticipantDialog(self.app, None, self, referents=self.referents()))
+
+    def open_participant(self, participant_id: int) -> ParticipantDialog:
+        return self._open(ParticipantDialog(self.app, participant_id, self, referents=self.referents()))
+
+    def edit_selected(self) -> ParticipantDialog | None:
+        row = self.selected_row()
+        return None if row is None else self.open_participant(row.participant_id)
+
+    def _open(self, dialog: ParticipantDialog) -> ParticipantDialog:
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(self.changed)
+        dialog.open_existing.connect(self.open_participant)
+        dialog.open()
+        return dialog

@@ -1,0 +1,1 @@
+"""Reusable widgets and form helpers shared by every page and dialog."""
