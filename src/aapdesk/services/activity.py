@@ -702,3 +702,34 @@ def attendance_counts(app: AppContext, operation_id: int) -> dict[int, int]:
                 counts[pid] = counts.get(pid, 0) + 1
     return counts
 
+
+
+def write_attendance_sheet(app: AppContext, atelier_id: int, dest=None, *, prefilled: bool = True):  # type: ignore[no-untyped-def]
+    """Write the atelier's feuille d'émargement (PDF), pre-filled with the registered people or blank.
+
+    The default file name carries the operation code and the date only, no personal data.
+    """
+    from pathlib import Path
+
+    from aapdesk.files import write_atomically
+    from aapdesk.reports.emargement import AttendanceSheet, write_attendance_sheet as write_pdf
+    from aapdesk.storage.schema import Structure
+
+    with app.reading() as session:
+        atelier = session.get(Atelier, atelier_id)
+        if atelier is None:
+            raise LookupError("atelier introuvable")
+        op = session.get(Operation, atelier.operation_id)
+        structure = session.scalar(select(Structure.nom).limit(1)) or ""
+        people = session.execute(
+            select(Participant.nom, Participant.prenom)
+            .join(AtelierPresence, AtelierPresence.participant_id == Participant.id)
+            .where(AtelierPresence.atelier_id == atelier_id).order_by(Participant.nom, Participant.prenom)).all()
+        sheet = AttendanceSheet(
+            structure=structure, operation=f"{op.code} – {op.intitule}", titre=atelier.titre, date=atelier.date,
+            duree_minutes=atelier.duree_minutes, animateur=atelier.animateur or "",
+            personnes=tuple((n, p) for n, p in people) if prefilled else (),
+            lignes_vierges=3 if prefilled else 0, edite_le=app.today())
+    if dest is None:
+        dest = app.db.paths.exports_dir / f"emargement-{op.code}-{atelier.date:%Y-%m-%d}-{atelier_id}.pdf"
+    return write_atomically(Path(dest), lambda handle: write_pdf(sheet, handle))
