@@ -12,6 +12,14 @@ def period_text(op: OperationRow) -> str:
     return f"{format_date(op.debut)} – {format_date(op.fin)}"
 
 
+def dispositif_short(op: OperationRow) -> str:
+    """"3.15 (Pas-de-Calais, AAP 2025)": the fiche without its long title."""
+    rules = op.rules
+    if rules is None:
+        return op.dispositif_key
+    return f"{rules.fiche} ({rules.departement_label}, AAP {rules.annee_aap})"
+
+
 def capacity_text(op: OperationRow) -> str:
     """"20 postes" for SIAE operations, "15 places" otherwise, "" when not set."""
     if op.postes is not None:

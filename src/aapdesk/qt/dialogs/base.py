@@ -29,6 +29,7 @@ class FormDialog(QDialog):
         self.banner = error_banner()
         self.layout_.addWidget(self.banner)
         self.errors = FieldErrors(self.banner, self)
+        self.errors.messages_changed.connect(self._grow_to_fit)
         self.buttons = QDialogButtonBox()
         self.save_button: QPushButton = self.buttons.addButton("Enregistrer", QDialogButtonBox.ButtonRole.AcceptRole)
         self.cancel_button: QPushButton = self.buttons.addButton("Annuler", QDialogButtonBox.ButtonRole.RejectRole)
@@ -38,7 +39,21 @@ class FormDialog(QDialog):
 
     def finish_layout(self) -> None:
         """Called by subclasses once their fields are in place: the buttons go last."""
+        self.layout_.addStretch(1)  # extra height goes here, not between the form's rows
         self.layout_.addWidget(self.buttons)
+
+    def _grow_to_fit(self) -> None:
+        """Make room for the messages under the fields.
+
+        Word-wrapped labels make Qt under-estimate the dialog's minimum height, and the
+        form rows would be squeezed over each other instead of the dialog growing.
+        """
+        self.layout_.activate()
+        layout = self.layout_
+        wanted = (layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth()
+                  else self.sizeHint().height())
+        if wanted > self.height():
+            self.resize(self.width(), wanted)
 
     def save(self) -> None:
         """Write through a service; raise ValidationError when the data is refused."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QVBoxLayout, QWidget
 
 from aapdesk.domain.dispositif import Dispositif, FundingModel
 from aapdesk.domain.problems import Problem, ValidationError
@@ -81,8 +81,14 @@ class OperationDialog(FormDialog):
         e = self.errors
         form = QFormLayout()
         form.addRow("Code", e.field("code", self.code))
-        form.addRow("Dispositif", e.field("dispositif", self.dispositif))
-        form.addRow("", self.summary)
+        # The summary sits inside the dispositif's cell: a wrapped label in a row of its own
+        # gets a badly estimated height from QFormLayout.
+        dispositif_cell = QWidget()
+        cell = QVBoxLayout(dispositif_cell)
+        cell.setContentsMargins(0, 0, 0, 0)
+        cell.addWidget(e.field("dispositif", self.dispositif))
+        cell.addWidget(self.summary)
+        form.addRow("Dispositif", dispositif_cell)
         form.addRow("Intitulé", e.field("intitule", self.intitule))
         form.addRow("Début", e.field("debut", self.debut))
         form.addRow("Fin", e.field("fin", self.fin))
@@ -93,6 +99,7 @@ class OperationDialog(FormDialog):
         form.addRow("Zone par défaut", e.field("zone", self.zone))
         self.layout_.addLayout(form)
         self.finish_layout()
+        self.setMinimumWidth(720)
 
         if operation is None:
             fill_combo(self.dispositif, [(d.label, d.key) for d in app.catalogue], empty=CHOOSE_DISPOSITIF)

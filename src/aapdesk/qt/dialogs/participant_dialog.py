@@ -74,6 +74,8 @@ class ParticipantDialog(FormDialog):
             self.layout_.addWidget(self._build_parcours_list())
             self.load(participant_id)
         self.finish_layout()
+        self.setMinimumWidth(940)  # room for the long labels of niveaux and prescripteurs
+        self.nom.setFocus()
         self.errors.edited.connect(self._check_field)
 
     # --- building ------------------------------------------------------------------------
@@ -106,7 +108,7 @@ class ParticipantDialog(FormDialog):
         self.prescripteur = _combo(24)
         fill_combo(self.prescripteur, coded_items(PRESCRIPTEURS), empty=EMPTY_CHOICE)
         self.id_externe = QLineEdit()
-        self.id_externe.setPlaceholderText("Numéro du financeur ou de la plateforme, si connu")
+        self.id_externe.setPlaceholderText("Numéro donné par le financeur, si connu")
 
         e = self.errors
         identity = QGroupBox("Identité")

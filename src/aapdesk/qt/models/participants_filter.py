@@ -1,16 +1,17 @@
-"""Filtering and sorting of the participants table: search words, operation, status.
+"""Filtering of the participants table: search words, operation, status; sorting is delegated.
 
-The search is accent- and case-insensitive on name, first name and commune, and
-every typed word must match ("dupont arras"). Sorting uses the model's ``SORT_ROLE``
-natively in C++; only the direction of the age column is flipped, because it sorts on
-the birth date and an older birth date means a greater age.
+The search is accent- and case-insensitive on name, first name and commune, and every
+typed word must match ("dupont arras"). The accepted rows are computed in one Python
+pass per filter change and cached; ``filterAcceptsRow`` only looks the answer up.
+Sorting is done by the source model on precomputed values (see ``participants_model``):
+the proxy forwards ``sort`` and keeps the source's order.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
-from aapdesk.qt.models.participants_model import COL_AGE, SORT_ROLE, ParticipantsModel, fold
+from aapdesk.qt.models.participants_model import ParticipantsModel, fold
 from aapdesk.services.participants import ParticipantRow
 
 #: The statuses offered by the filter, as ``parcours_status`` spells them.
@@ -23,7 +24,10 @@ class ParticipantsFilter(QSortFilterProxyModel):
         self._words: tuple[str, ...] = ()
         self._operation_id: int | None = None
         self._status: str | None = None
-        self.setSortRole(SORT_ROLE)
+        self._cache_key: tuple | None = None
+        self._accepted: list[bool] = []
+
+    # --- filters -------------------------------------------------------------------------
 
     def set_search(self, text: str) -> None:
         words = tuple(fold(text).split())
@@ -43,6 +47,29 @@ class ParticipantsFilter(QSortFilterProxyModel):
         setattr(self, attribute, value)
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
+    def _accepted_rows(self) -> list[bool]:
+        model = self.participants_model()
+        key = (model.generation, self._words, self._operation_id, self._status)
+        if key != self._cache_key:
+            self._accepted = [self._accepts(model, r) for r in range(model.rowCount())]
+            self._cache_key = key
+        return self._accepted
+
+    def _accepts(self, model: ParticipantsModel, source_row: int) -> bool:
+        row = model.row_at(source_row)
+        if self._operation_id is not None and row.operation_id != self._operation_id:
+            return False
+        if self._status is not None and row.statut != self._status:
+            return False
+        key = model.search_key(source_row)
+        return all(word in key for word in self._words)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:  # noqa: N802
+        accepted = self._accepted_rows()
+        return source_row < len(accepted) and accepted[source_row]
+
+    # --- reading -------------------------------------------------------------------------
+
     def participants_model(self) -> ParticipantsModel:
         model = self.sourceModel()
         assert isinstance(model, ParticipantsModel)
@@ -55,18 +82,13 @@ class ParticipantsFilter(QSortFilterProxyModel):
     def visible_rows(self) -> list[ParticipantRow]:
         return [self.row_at(r) for r in range(self.rowCount())]
 
-    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:  # noqa: N802
+    def visible_participant_count(self) -> int:
+        """Distinct participants shown (one may have several parcours, hence several rows)."""
         model = self.participants_model()
-        row = model.row_at(source_row)
-        if self._operation_id is not None and row.operation_id != self._operation_id:
-            return False
-        if self._status is not None and row.statut != self._status:
-            return False
-        key = model.search_key(source_row)
-        return all(word in key for word in self._words)
+        accepted = self._accepted_rows()
+        return len({model.row_at(r).participant_id for r in range(model.rowCount()) if accepted[r]})
+
+    # --- sorting -------------------------------------------------------------------------
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if column == COL_AGE:  # ascending ages = descending birth dates
-            order = (Qt.SortOrder.DescendingOrder if order == Qt.SortOrder.AscendingOrder
-                     else Qt.SortOrder.AscendingOrder)
-        super().sort(column, order)
+        self.participants_model().sort(column, order)

@@ -24,7 +24,7 @@ class Page(QWidget):
         self.app = app
         self.title = title
         self.layout_ = QVBoxLayout(self)
-        self.layout_.setContentsMargins(18, 14, 18, 12)
+        self.layout_.setContentsMargins(12, 10, 12, 8)
         self.layout_.setSpacing(10)
         self.layout_.addWidget(title_label(title))
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections import Counter
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
 
@@ -42,7 +41,10 @@ class StatCard(QFrame):
         font.setBold(True)
         self.number.setFont(font)
         column.addWidget(self.number)
-        column.addWidget(hint_label(caption))
+        caption_label = hint_label(caption)
+        caption_label.setWordWrap(False)
+        column.addWidget(caption_label)
+        self.setMinimumWidth(170)
 
     def set_value(self, value: int) -> None:
         self.number.setText(str(value))
@@ -56,7 +58,7 @@ class OccupationPanel(QWidget):
         self.grid = QGridLayout(self)
         self.grid.setContentsMargins(0, 0, 0, 0)
         self.grid.setHorizontalSpacing(14)
-        self.grid.setColumnStretch(2, 1)
+        self.grid.setColumnStretch(3, 1)
         self.lines: list[str] = []
 
     def set_operations(self, ops: list[OperationRow], open_counts: Counter[int]) -> None:
@@ -77,6 +79,7 @@ class OccupationPanel(QWidget):
             bar = QProgressBar()
             bar.setTextVisible(False)
             bar.setMaximumHeight(14)
+            bar.setFixedWidth(320)
             bar.setRange(0, max(op.capacity or count, 1))
             bar.setValue(min(count, bar.maximum()))
             self.grid.addWidget(bar, row, 2)
@@ -129,7 +132,8 @@ class HomePage(Page):
         self.running_card.set_value(sum(1 for s in statuses.values() if s == "en cours"))
 
         self.operations_table.set_rows([
-            ([op.code, op.dispositif_label, period_text(op), capacity_text(op), str(op.nb_parcours), statuses[op.id]], op)
+            ([op.code, op.dispositif_label, period_text(op), capacity_text(op), str(op.nb_parcours),
+              statuses[op.id]], op)
             for op in ops
         ])
         self.operations_table.setVisible(bool(ops))

@@ -66,14 +66,13 @@ class ParticipantsPage(Page):
         self.count_label = hint_label()
         self.layout_.addWidget(self.count_label)
 
-        self.search.textChanged.connect(self.proxy.set_search)
+        # The count is updated after each filter change, not on the proxy's row signals: a
+        # filter change can emit one rowsRemoved per hidden range, thousands on a big table.
+        self.search.textChanged.connect(lambda text: self._filter(self.proxy.set_search, text))
         self.operation_filter.currentIndexChanged.connect(
-            lambda _i: self.proxy.set_operation(self.operation_filter.currentData()))
+            lambda _i: self._filter(self.proxy.set_operation, self.operation_filter.currentData()))
         self.status_filter.currentIndexChanged.connect(
-            lambda _i: self.proxy.set_status(self.status_filter.currentData()))
-        for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.modelReset,
-                       self.proxy.layoutChanged):
-            signal.connect(self._update_count)
+            lambda _i: self._filter(self.proxy.set_status, self.status_filter.currentData()))
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.table.doubleClicked.connect(lambda _index: self.edit_selected())
         self.new_button.clicked.connect(self.open_new_participant)
@@ -96,9 +95,9 @@ class ParticipantsPage(Page):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header_metrics = header.fontMetrics()
         for index, column in enumerate(COLUMNS):
-            # Room for the header text plus the sort arrow, or the typical content.
-            width = max(header_metrics.horizontalAdvance(column.header) + 26,
-                        metrics.averageCharWidth() * column.chars + 14)
+            # The header plus room for the sort arrow, or a typical value plus the cell margins.
+            width = max(header_metrics.horizontalAdvance(column.header) + 18,
+                        metrics.horizontalAdvance(column.sample) + 12)
             header.resizeSection(index, width)
         header.setStretchLastSection(True)
 
@@ -122,8 +121,13 @@ class ParticipantsPage(Page):
         """Names already used, offered while typing a référent."""
         return sorted({r.referent for r in self.model.rows() if r.referent})
 
-    def _update_count(self, *_args) -> None:
-        shown = len({r.participant_id for r in self.proxy.visible_rows()})
+    def _filter(self, setter, value) -> None:
+        setter(value)
+        self._update_count()
+        self._update_buttons()
+
+    def _update_count(self) -> None:
+        shown = self.proxy.visible_participant_count()
         total = len({r.participant_id for r in self.model.rows()})
         self.count_label.setText(f"{plural(shown, 'participant')} affiché{'s' if shown > 1 else ''} sur {total}")
 

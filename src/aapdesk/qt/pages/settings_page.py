@@ -13,7 +13,7 @@ from aapdesk.formatting import format_money, format_number
 from aapdesk.qt import messages
 from aapdesk.qt.dialogs.operation_dialog import OperationDialog
 from aapdesk.qt.dialogs.structure_form import StructureForm
-from aapdesk.qt.display import capacity_text, operation_status, period_text
+from aapdesk.qt.display import capacity_text, dispositif_short, operation_status, period_text
 from aapdesk.qt.pages.base import Page
 from aapdesk.qt.widgets.common import hint_label
 from aapdesk.qt.widgets.field_errors import FieldErrors, error_banner, sentence
@@ -82,7 +82,7 @@ class OperationsPanel(Panel):
         super().__init__(app, "Opérations", parent)
         self.table = SimpleTable(
             ("Code", "Intitulé", "Dispositif", "Période", "Capacité", "ETP", "Montant", "Statut"),
-            stretch_column=2, right_aligned=(5, 6))
+            stretch_column=1, right_aligned=(5, 6))
         self.new_button = QPushButton("Nouvelle opération")
         self.edit_button = QPushButton("Modifier")
         self.column.addWidget(self.table, 1)
@@ -95,7 +95,7 @@ class OperationsPanel(Panel):
     def refresh(self) -> None:
         today = self.app.today()
         self.table.set_rows([
-            ([op.code, op.intitule, op.dispositif_label, period_text(op), capacity_text(op),
+            ([op.code, op.intitule, dispositif_short(op), period_text(op), capacity_text(op),
               format_number(op.etp, 2) if op.etp is not None else "", format_money(op.montant),
               operation_status(op, today)], op)
             for op in operations_service.list_operations(self.app)

@@ -13,9 +13,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
-    QAbstractSpinBox,
     QComboBox,
     QDateEdit,
     QHBoxLayout,
@@ -79,6 +79,8 @@ class FieldErrors(QObject):
 
     #: A registered field was changed (not while :meth:`quiet`); carries the field name.
     edited = Signal(str)
+    #: Messages appeared or went away: the form may need more (or less) room.
+    messages_changed = Signal()
 
     def __init__(self, banner: QLabel, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -149,6 +151,7 @@ class FieldErrors(QObject):
         entry.label.setText("\n".join(entry.messages))
         entry.label.setVisible(bool(entry.messages))
         _highlight(entry.widget, bool(entry.messages))
+        self.messages_changed.emit()
 
     def show_for(self, name: str, problems: Iterable[Problem]) -> None:
         """Replace only ``name``'s messages with the problems about it (a live check of one field)."""
@@ -174,6 +177,9 @@ class FieldErrors(QObject):
     def messages(self, name: str) -> tuple[str, ...]:
         return self._fields[name].messages
 
+    def label(self, name: str) -> QLabel:
+        return self._fields[name].label
+
     def general_messages(self) -> tuple[str, ...]:
         return self._general
 
@@ -184,6 +190,7 @@ class FieldErrors(QObject):
         self._general = tuple(messages)
         self._banner.setText("\n".join(self._general))
         self._banner.setVisible(bool(self._general))
+        self.messages_changed.emit()
 
     def _on_changed(self, name: str) -> None:
         if self._quiet:
@@ -198,12 +205,15 @@ def sentence(message: str) -> str:
 
 
 def _highlight(widget: QWidget, on: bool) -> None:
-    if isinstance(widget, QAbstractButton):
-        style = f"#{widget.objectName()} {{ color: {ERROR_COLOR}; }}"
-    elif isinstance(widget, (QLineEdit, QComboBox, QAbstractSpinBox)):
-        style = (f"#{widget.objectName()} {{ border: 1px solid {ERROR_COLOR}; border-radius: 3px; "
-                 f"background-color: {ERROR_BACKGROUND}; padding: 2px 4px; }}")
+    """Tint the field. A palette, not a style sheet: style sheets change how spin boxes and
+    combos draw their buttons, a palette keeps the platform's look."""
+    if on:
+        palette = QPalette(widget.palette())
+        for role in (QPalette.ColorRole.Base, QPalette.ColorRole.Button):
+            palette.setColor(role, QColor(ERROR_BACKGROUND))
+        if isinstance(widget, QAbstractButton):
+            palette.setColor(QPalette.ColorRole.WindowText, QColor(ERROR_COLOR))
+        widget.setPalette(palette)
     else:
-        style = ""
-    widget.setStyleSheet(style if on else "")
+        widget.setPalette(QPalette())  # an empty palette: inherit the window's again
     widget.setProperty("invalid", on)
