@@ -20,9 +20,11 @@ from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from aapdesk import __version__
+from aapdesk.resources import resources_dir
 from aapdesk.domain.dispositif import CatalogueError
 from aapdesk.qt import messages
 from aapdesk.qt.main_window import MainWindow
@@ -132,6 +134,7 @@ def run_gui(argv: list[str]) -> int:
     qapp.setApplicationName("aapdesk")
     qapp.setOrganizationName("")
     qapp.setApplicationVersion(__version__)
+    qapp.setWindowIcon(QIcon(str(resources_dir() / "icons" / "aapdesk.svg")))
     install_french(qapp)  # the translators are children of qapp: they live as long as it
     try:
         app_context = open_app(data_dir)

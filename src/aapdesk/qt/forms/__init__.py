@@ -1,0 +1,1 @@
+"""Python forms generated from the Qt Designer sources in ui/ (do not edit)."""
