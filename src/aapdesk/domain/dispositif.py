@@ -11,14 +11,14 @@ operation so that a later catalogue change never alters an existing operation.
 
 from __future__ import annotations
 
-import dataclasses
-import types
-import typing
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
+
+from aapdesk.domain.exits import ExitRules
+from aapdesk.domain.records import CatalogueError, parse_record, to_plain
 
 
 class Departement(StrEnum):
@@ -74,14 +74,6 @@ class DeadlineRule(StrEnum):
     AVANT_COMITE = "avant_comite"  # before each comité de suivi
     ANNUEL = "annuel"  # each civil year, n months after 31 December
     APRES_DEBUT = "apres_debut"  # n months after the start (e.g. bilan intermédiaire)
-
-
-class CatalogueError(Exception):
-    """A catalogue file is malformed; the message names the file and the field, in French."""
-
-    def __init__(self, source: str, field_path: str, message: str) -> None:
-        self.source, self.field_path, self.reason = source, field_path, message
-        super().__init__(f"{source} : champ « {field_path} » : {message}")
 
 
 @dataclass(frozen=True)
@@ -226,6 +218,13 @@ class Dispositif:
     indicateurs: tuple[Indicator, ...] = ()
     #: Free notes: where the seeds were ambiguous and what was chosen (see docs/regles.md).
     choix: tuple[str, ...] = ()
+    #: The exit-classification table of ``sorties.variante``, joined by the catalogue loader.
+    classification: ExitRules | None = None
+
+    @property
+    def fiche_label(self) -> str:
+        """How explanations cite the fiche: « fiche 3.16, 2024 »."""
+        return f"fiche {self.fiche}, {self.annee_aap}"
 
     @property
     def departement_label(self) -> str:
@@ -253,7 +252,7 @@ def parse_dispositif(data: dict[str, Any], source: str) -> Dispositif:
     ``key`` must equal ``departement-annee_aap-fiche``, so a file cannot claim a key
     that its own figures contradict.
     """
-    result = _parse_dataclass(Dispositif, data, source, "")
+    result = parse_record(Dispositif, data, source, "")
     expected = make_key(result.departement.value, result.annee_aap, result.fiche)
     if result.key != expected:
         raise CatalogueError(source, "key", f"vaut {result.key!r} mais devrait être {expected!r}")
@@ -302,97 +301,6 @@ def _check_ranges(d: Dispositif, source: str) -> None:
         raise CatalogueError(source, "livrables", "deux livrables ont le même code")
 
 
-def _parse_dataclass(cls: type, data: Any, source: str, path: str) -> Any:
-    if not isinstance(data, dict):
-        raise CatalogueError(source, path or "(racine)", "une table est attendue")
-    hints = typing.get_type_hints(cls)
-    known = {f.name: f for f in dataclasses.fields(cls)}
-    unknown = sorted(set(data) - set(known))
-    if unknown:
-        raise CatalogueError(source, _join(path, unknown[0]), "champ inconnu")
-    values = {}
-    for name, f in known.items():
-        sub = _join(path, name)
-        if name in data:
-            values[name] = _convert(hints[name], data[name], source, sub)
-        elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-            raise CatalogueError(source, sub, "champ obligatoire manquant")
-    return cls(**values)
-
-
-def _join(path: str, name: str) -> str:
-    return f"{path}.{name}" if path else name
-
-
-def _convert(tp: Any, value: Any, source: str, path: str) -> Any:
-    origin = typing.get_origin(tp)
-    if origin in (typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(tp) if a is not type(None)]
-        if value is None:
-            return None
-        return _convert(args[0], value, source, path)
-    if origin is tuple:
-        (item_type, _ellipsis) = typing.get_args(tp)
-        if not isinstance(value, list):
-            raise CatalogueError(source, path, "une liste est attendue")
-        return tuple(_convert(item_type, v, source, f"{path}[{i}]") for i, v in enumerate(value))
-    if dataclasses.is_dataclass(tp):
-        return _parse_dataclass(tp, value, source, path)
-    if isinstance(tp, type) and issubclass(tp, StrEnum):
-        try:
-            return tp(value)
-        except ValueError:
-            allowed = ", ".join(m.value for m in tp)
-            raise CatalogueError(source, path, f"valeur {value!r} inconnue (attendu : {allowed})") from None
-    if tp is Decimal:
-        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-            raise CatalogueError(source, path, "un nombre est attendu")
-        try:
-            number = Decimal(str(value))
-        except ArithmeticError:
-            raise CatalogueError(source, path, f"nombre illisible {value!r}") from None
-        if not number.is_finite() or number < 0:
-            raise CatalogueError(source, path, "un nombre positif est attendu")
-        return number
-    if tp is bool:
-        if not isinstance(value, bool):
-            raise CatalogueError(source, path, "vrai ou faux (true/false) est attendu")
-        return value
-    if tp is int:
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise CatalogueError(source, path, "un nombre entier positif est attendu")
-        return value
-    if tp is date:
-        if isinstance(value, date):
-            return value
-        if isinstance(value, str):
-            try:
-                return date.fromisoformat(value)
-            except ValueError:
-                pass
-        raise CatalogueError(source, path, "une date AAAA-MM-JJ est attendue")
-    if tp is str:
-        if not isinstance(value, str):
-            raise CatalogueError(source, path, "un texte est attendu")
-        return value
-    raise CatalogueError(source, path, f"type non géré {tp!r}")  # pragma: no cover - schema bug
-
-
 def dispositif_to_dict(d: Dispositif) -> dict[str, Any]:
     """A JSON-ready mapping that :func:`parse_dispositif` turns back into ``d``."""
-    return _to_plain(d)
-
-
-def _to_plain(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)
-                if getattr(value, f.name) is not None}
-    if isinstance(value, StrEnum):
-        return value.value
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, tuple):
-        return [_to_plain(v) for v in value]
-    return value
+    return to_plain(d)
