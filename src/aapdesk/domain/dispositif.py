@@ -17,7 +17,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from aapdesk.domain.exits import ExitRules
+from aapdesk.domain.exits import ExitCategory, ExitRules
 from aapdesk.domain.records import CatalogueError, parse_record, to_plain
 
 
@@ -169,7 +169,13 @@ class Exits:
     objectif_taux_durables: Decimal | None = None
     objectif_taux_dynamiques: Decimal | None = None
     objectif_taux_positives: Decimal | None = None
+    #: Whether exits need a pièce probante, and which categories (every dynamic one by default).
     preuve_requise: bool = True
+    categories_preuve: tuple[ExitCategory, ...] = (
+        ExitCategory.EMPLOI_DURABLE, ExitCategory.EMPLOI_TRANSITION, ExitCategory.SORTIE_POSITIVE)
+
+    def needs_proof(self, category: ExitCategory) -> bool:
+        return self.preuve_requise and category in self.categories_preuve
 
 
 @dataclass(frozen=True)

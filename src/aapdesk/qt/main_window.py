@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from aapdesk import __version__
 from aapdesk.qt import messages
 from aapdesk.qt.dialogs.welcome_dialog import WelcomeDialog
+from aapdesk.qt.pages.activity_page import ActivityPage
 from aapdesk.qt.pages.base import Page, PlaceholderPage
 from aapdesk.qt.pages.home_page import HomePage
 from aapdesk.qt.pages.participants_page import ParticipantsPage
@@ -33,9 +34,6 @@ from aapdesk.services.context import AppContext
 
 #: Pages whose content comes with later versions: (key, title, what will appear there).
 PLACEHOLDERS = (
-    ("activite", "Activité",
-     "Vous suivrez ici, mois par mois, la file active de chaque opération, les heures d'accompagnement "
-     "et les rendez-vous des participants."),
     ("sorties", "Sorties",
      "Vous enregistrerez ici les sorties des participants, leur catégorie (emploi durable, de transition, "
      "sortie positive…) et les justificatifs qui les prouvent."),
@@ -64,10 +62,12 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
         self.home = HomePage(app)
         self.participants = ParticipantsPage(app)
+        self.activity = ActivityPage(app)
         self.settings = SettingsPage(app)
         placeholders = {key: PlaceholderPage(app, title, sentence) for key, title, sentence in PLACEHOLDERS}
         self.pages: dict[str, Page] = {
-            "accueil": self.home, "participants": self.participants, **placeholders, "parametres": self.settings,
+            "accueil": self.home, "participants": self.participants, "activite": self.activity, **placeholders,
+            "parametres": self.settings,
         }
         self._build_central()
         self._build_menus()

@@ -1,11 +1,16 @@
-"""Every message box of the application, in one module with French buttons.
+"""Every message box of the application, in one module with French buttons, and the
+opening of a produced file in the system's viewer.
 
 Pages and dialogs call these functions through the module (``messages.confirm(...)``)
-so that tests can replace them and never block on a modal box.
+so that tests can replace them and never block on a modal box nor launch a PDF viewer.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 
@@ -54,3 +59,14 @@ def ask_open_existing(parent: QWidget | None) -> bool:
     box.exec()
     return box.clickedButton() is open_button
 
+
+def open_document(parent: QWidget | None, path: Path | str) -> bool:
+    """Open a file we produced (PDF, spreadsheet) with the system's application for it.
+
+    When none can open it, say where the file is rather than fail silently; False then.
+    """
+    if QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+        return True
+    info(parent, "Ouverture impossible",
+         f"Le fichier est enregistré, mais aucune application n'a pu l'ouvrir :\n{path}")
+    return False

@@ -24,7 +24,11 @@ class Finding:
 
 
 def run_checks(app: AppContext) -> list[Finding]:
+    from aapdesk.services.documents import verify_documents
+
     findings = [Finding("erreur", "base de données", p) for p in integrity_problems(app.db.paths.db_path)]
+    findings += [Finding("erreur" if p.kind != "orphelin" else "attention", "documents", p.message)
+                 for p in verify_documents(app)]
     today = app.today()
     with app.reading() as session:
         for op in session.scalars(select(Operation).order_by(Operation.code)):

@@ -89,4 +89,8 @@ def open_app(data_dir: str | None = None, *, clock: Callable[[], datetime] = sys
 
     catalogue = load_catalogue()
     db = open_database(resolve_paths(data_dir), clock())
-    return AppContext(db=db, catalogue=catalogue, clock=clock)
+    app = AppContext(db=db, catalogue=catalogue, clock=clock)
+    from aapdesk.services.documents import recover_documents
+
+    recover_documents(app)
+    return app

@@ -306,3 +306,43 @@ class AtelierPresence(Base):
     atelier_id: Mapped[int] = mapped_column(ForeignKey("atelier.id", ondelete="CASCADE"), primary_key=True)
     participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"), primary_key=True)
     present: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Sortie(Base):
+    """The exit of a parcours. Its date is the parcours' exit date; its category is computed
+    from the operation's rules each time, so an edit of those rules reclassifies it."""
+
+    __tablename__ = "sortie"
+    __table_args__ = (CheckConstraint("duree_contrat_mois IS NULL OR duree_contrat_mois > 0", name="duree"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    parcours_id: Mapped[int] = mapped_column(ForeignKey("parcours.id", ondelete="CASCADE"), unique=True)
+    type_sortie: Mapped[str] = mapped_column(String(30))
+    duree_contrat_mois: Mapped[Decimal | None] = mapped_column(Hundredths)
+    contrat_aide: Mapped[bool] = mapped_column(Boolean, default=False)
+    employeur: Mapped[str | None] = mapped_column(String(200))
+    commentaire: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Document(Base):
+    """A file kept in the document store under its SHA-256, attached to one record."""
+
+    __tablename__ = "document"
+    __table_args__ = (
+        CheckConstraint(
+            "(sortie_id IS NOT NULL) + (parcours_id IS NOT NULL) + (participant_id IS NOT NULL) = 1",
+            name="one_owner"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    nom_original: Mapped[str] = mapped_column(String(255))
+    type_mime: Mapped[str] = mapped_column(String(100))
+    taille: Mapped[int] = mapped_column(Integer)
+    nature: Mapped[str] = mapped_column(String(20))  # preuve, cer, diagnostic, attestation, autre
+    ajoute_le: Mapped[datetime] = mapped_column(DateTime)
+    sortie_id: Mapped[int | None] = mapped_column(ForeignKey("sortie.id", ondelete="CASCADE"), index=True)
+    parcours_id: Mapped[int | None] = mapped_column(ForeignKey("parcours.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"), index=True)

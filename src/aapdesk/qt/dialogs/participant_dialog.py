@@ -29,11 +29,14 @@ from aapdesk.domain.participants import ParticipantInput, check_participant, is_
 from aapdesk.domain.references import NIVEAUX_FORMATION, PRESCRIPTEURS, TERRITOIRES_59, TERRITOIRES_62, ZONES
 from aapdesk.formatting import format_bool, format_date
 from aapdesk.qt import messages
+from aapdesk.qt.dialogs.accompaniment_dialog import AccompanimentDialog, open_accompaniment
 from aapdesk.qt.dialogs.base import FormDialog
 from aapdesk.qt.dialogs.parcours_dialog import ParcoursDialog, ParcoursFields
 from aapdesk.qt.widgets.dates import DateEdit
 from aapdesk.qt.widgets.inputs import EMPTY_CHOICE, coded_items, combo_text, fill_combo, select_data
 from aapdesk.qt.widgets.tables import SimpleTable
+from aapdesk.qt.widgets.todo_list import COL_PARTICIPANT, TodoList
+from aapdesk.services import activity as activity_service
 from aapdesk.services import operations as operations_service
 from aapdesk.services import participants as participants_service
 from aapdesk.services.context import AppContext
@@ -65,6 +68,7 @@ class ParticipantDialog(FormDialog):
         self._build_identity()
         self.parcours_fields: ParcoursFields | None = None
         self.parcours_table: SimpleTable | None = None
+        self.todos: TodoList | None = None
         if participant_id is None:
             self.parcours_fields = ParcoursFields(app, self.errors, operations_service.list_operations(app), referents)
             self.layout_.addWidget(self.parcours_fields)
@@ -72,6 +76,7 @@ class ParticipantDialog(FormDialog):
                 lambda *_: self.parcours_fields.set_birth_date(self.date_naissance.value()))
         else:
             self.layout_.addWidget(self._build_parcours_list())
+            self.layout_.addWidget(self._build_todos())
             self.load(participant_id)
         self.finish_layout()
         self.setMinimumWidth(940)  # room for the long labels of niveaux and prescripteurs
@@ -145,12 +150,25 @@ class ParticipantDialog(FormDialog):
         buttons = QHBoxLayout()
         self.add_parcours_button = QPushButton("Ajouter un parcours")
         self.edit_parcours_button = QPushButton("Modifier le parcours")
+        self.follow_button = QPushButton("Suivi de l'accompagnement…")
+        self.follow_button.setToolTip("Premier rendez-vous, entretiens, CER, diagnostics et suspensions "
+                                      "du parcours sélectionné")
         self.add_parcours_button.clicked.connect(self.add_parcours)
         self.edit_parcours_button.clicked.connect(lambda: self.edit_parcours(self.parcours_table.current_object()))
+        self.follow_button.clicked.connect(lambda: self.follow_parcours(self.parcours_table.current_object()))
         buttons.addWidget(self.add_parcours_button)
         buttons.addWidget(self.edit_parcours_button)
+        buttons.addWidget(self.follow_button)
         buttons.addStretch(1)
         column.addLayout(buttons)
+        return box
+
+    def _build_todos(self) -> QGroupBox:
+        box = QGroupBox("À faire")
+        column = QVBoxLayout(box)
+        self.todos = TodoList(hidden_columns=(COL_PARTICIPANT,), visible_rows=4)
+        self.todos.open_requested.connect(lambda row: self.follow_parcours_id(row.parcours_id))
+        column.addWidget(self.todos)
         return box
 
     # --- data ----------------------------------------------------------------------------
@@ -185,6 +203,7 @@ class ParticipantDialog(FormDialog):
             self.id_externe.setText(data.id_externe or "")
         self.setWindowTitle(f"Fiche de {data.prenom} {data.nom}")
         self._show_parcours(detail.parcours, data.date_naissance)
+        self._show_todos()
 
     def _show_parcours(self, parcours: Sequence[ParcoursRow], birth: date | None) -> None:
         assert self.parcours_table is not None
@@ -194,7 +213,15 @@ class ParticipantDialog(FormDialog):
               format_bool(is_under(birth, p.date_entree)) if birth else ""], p)
             for p in parcours
         ])
+        if parcours and self.parcours_table.current_object() is None:
+            self.parcours_table.selectRow(0)  # the buttons act on a parcours from the start
         self.edit_parcours_button.setEnabled(bool(parcours))
+        self.follow_button.setEnabled(bool(parcours))
+
+    def _show_todos(self) -> None:
+        """Open milestones of this participant's parcours in current operations (overdue and next 45 days)."""
+        if self.todos is not None and self.participant_id is not None:
+            self.todos.set_rows(activity_service.todo_list(self.app, participant_id=self.participant_id))
 
     def _check_field(self, name: str) -> None:
         """Domain check of the field just edited, so a future birth date shows at once."""
@@ -239,4 +266,19 @@ class ParticipantDialog(FormDialog):
         assert self.participant_id is not None
         detail = participants_service.get_participant(self.app, self.participant_id)
         self._show_parcours(detail.parcours, detail.data.date_naissance)
+        self._show_todos()
         self.saved.emit()  # the table behind must show the new parcours even if this form is cancelled
+
+    # --- accompaniment ------------------------------------------------------------------
+
+    def follow_parcours(self, parcours: object) -> AccompanimentDialog | None:
+        return self.follow_parcours_id(parcours.id) if isinstance(parcours, ParcoursRow) else None
+
+    def follow_parcours_id(self, parcours_id: int | None) -> AccompanimentDialog | None:
+        if self.participant_id is None or parcours_id is None:
+            return None
+        return open_accompaniment(self.app, self.participant_id, parcours_id, self, self._accompaniment_changed)
+
+    def _accompaniment_changed(self) -> None:
+        self._show_todos()
+        self.saved.emit()  # Accueil's to-do list and indicators follow, even if this form is cancelled

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from aapdesk.qt.dialogs.accompaniment_dialog import AccompanimentDialog, open_accompaniment
 from aapdesk.qt.dialogs.participant_dialog import ParticipantDialog
 from aapdesk.qt.display import plural
 from aapdesk.qt.models.participants_filter import STATUSES, ParticipantsFilter
@@ -46,6 +47,10 @@ class ParticipantsPage(Page):
         self.new_button = QPushButton("Nouveau participant")
         self.edit_button = QPushButton("Modifier")
         self.edit_button.setEnabled(False)
+        self.follow_button = QPushButton("Suivi…")
+        self.follow_button.setToolTip("Suivi de l'accompagnement du parcours sélectionné : premier rendez-vous, "
+                                      "entretiens, CER, diagnostics, suspensions")
+        self.follow_button.setEnabled(False)
 
         bar = QHBoxLayout()
         bar.addWidget(self.search, 3)
@@ -54,6 +59,7 @@ class ParticipantsPage(Page):
         bar.addSpacing(12)
         bar.addWidget(self.new_button)
         bar.addWidget(self.edit_button)
+        bar.addWidget(self.follow_button)
         self.layout_.addLayout(bar)
 
         self.model = ParticipantsModel(self)
@@ -77,6 +83,7 @@ class ParticipantsPage(Page):
         self.table.doubleClicked.connect(lambda _index: self.edit_selected())
         self.new_button.clicked.connect(self.open_new_participant)
         self.edit_button.clicked.connect(self.edit_selected)
+        self.follow_button.clicked.connect(self.follow_selected)
 
     def _setup_table(self) -> None:
         table = self.table
@@ -132,7 +139,9 @@ class ParticipantsPage(Page):
         self.count_label.setText(f"{plural(shown, 'participant')} affiché{'s' if shown > 1 else ''} sur {total}")
 
     def _update_buttons(self, *_args) -> None:
-        self.edit_button.setEnabled(self.selected_row() is not None)
+        row = self.selected_row()
+        self.edit_button.setEnabled(row is not None)
+        self.follow_button.setEnabled(row is not None and row.parcours_id is not None)
 
     def selected_row(self):
         indexes = self.table.selectionModel().selectedRows()
@@ -149,6 +158,13 @@ class ParticipantsPage(Page):
     def edit_selected(self) -> ParticipantDialog | None:
         row = self.selected_row()
         return None if row is None else self.open_participant(row.participant_id)
+
+    def follow_selected(self) -> AccompanimentDialog | None:
+        """The accompaniment record of the selected row's parcours."""
+        row = self.selected_row()
+        if row is None or row.parcours_id is None:
+            return None
+        return open_accompaniment(self.app, row.participant_id, row.parcours_id, self, self.changed.emit)
 
     def _open(self, dialog: ParticipantDialog) -> ParticipantDialog:
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -1,0 +1,477 @@
+"""The four tabs of the Activité page: Heures, File active, Comités, Ateliers.
+
+Each tab shows one operation as of a date (``show_operation``) and reads everything
+from :mod:`aapdesk.services.activity`, so the figures are the reports' figures.
+Tabs that write emit ``changed`` (the main window then refreshes every page) and
+``status_message`` for the status bar.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from aapdesk.domain.dispositif import FileActiveMode
+from aapdesk.domain.periods import Period
+from aapdesk.formatting import format_bool, format_date, format_month, format_number, format_percent
+from aapdesk.qt import messages
+from aapdesk.qt.dialogs.atelier_dialog import AtelierDialog, format_duration
+from aapdesk.qt.dialogs.comite_dialog import ComiteDialog
+from aapdesk.qt.display import plural
+from aapdesk.qt.models.hours_model import ACCOMPAGNEMENT, KIND_LABELS, MAD, HoursModel
+from aapdesk.qt.models.participants_model import fold
+from aapdesk.qt.widgets.common import hint_label, section_label
+from aapdesk.qt.widgets.field_errors import error_banner
+from aapdesk.qt.widgets.file_active_chart import FileActiveChart
+from aapdesk.qt.widgets.hours_table import HoursTable
+from aapdesk.qt.widgets.inputs import fill_combo, select_data
+from aapdesk.qt.widgets.tables import SimpleTable
+from aapdesk.services import activity as activity_service
+from aapdesk.services.activity import COMITE_NATURES, AtelierRow, ComiteRow, FileActiveView
+from aapdesk.services.context import AppContext
+from aapdesk.services.operations import OperationRow
+
+HOURS_HELP = ("Saisie comme dans un tableur : tapez un nombre (12,5), Entrée pour descendre, Tab pour passer au mois "
+              "suivant, Suppr pour effacer, Ctrl+V pour coller un bloc copié depuis Excel, Ctrl+Z pour annuler. "
+              "Les cellules grises ne se saisissent pas (parcours pas en cours ce mois-là).")
+
+
+def has_mad(op: OperationRow | None) -> bool:
+    """Whether the operation's fiche sets a mise à disposition threshold (SIAE, 3.10)."""
+    funding = op.rules.financement if op is not None and op.rules is not None else None
+    return funding is not None and (funding.seuil_mad_urbain is not None or funding.seuil_mad_rural is not None)
+
+
+def capacity_word(op: OperationRow | None) -> str:
+    return "Postes" if op is not None and op.rules is not None and op.rules.uses_postes else "Places"
+
+
+class ActivityTab(QWidget):
+    changed = Signal()
+    status_message = Signal(str)
+
+    def __init__(self, app: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.app = app
+        self.operation: OperationRow | None = None
+        self.as_of: date | None = None
+        self.column = QVBoxLayout(self)
+        self.column.setContentsMargins(8, 8, 8, 8)
+        self.column.setSpacing(8)
+
+    def show_operation(self, op: OperationRow | None, as_of: date | None) -> None:
+        self.operation, self.as_of = op, as_of
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the shown operation again."""
+
+
+# --- Heures --------------------------------------------------------------------------
+
+class HoursTab(ActivityTab):
+    def __init__(self, app: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(app, parent)
+        self.kind = QComboBox()
+        self.undo_button = QPushButton("Annuler")
+        self.redo_button = QPushButton("Rétablir")
+        self.model = HoursModel(app, self)
+        self.undo_button.setEnabled(False)
+        self.redo_button.setEnabled(False)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Afficher"))
+        top.addWidget(self.kind)
+        top.addStretch(1)
+        top.addWidget(self.undo_button)
+        top.addWidget(self.redo_button)
+        self.column.addLayout(top)
+        self.help = hint_label(HOURS_HELP)
+        self.column.addWidget(self.help)
+        self.status_line = error_banner()
+        self.column.addWidget(self.status_line)
+        self.table = HoursTable()
+        self.table.setModel(self.model)
+        self.column.addWidget(self.table, 1)
+        self.legend = QLabel()
+        self.legend.setWordWrap(True)
+        self.column.addWidget(self.legend)
+
+        self.kind.currentIndexChanged.connect(self._kind_chosen)
+        self.undo_button.clicked.connect(self.model.undo_stack.undo)
+        self.redo_button.clicked.connect(self.model.undo_stack.redo)
+        stack = self.model.undo_stack
+        stack.canUndoChanged.connect(self.undo_button.setEnabled)
+        stack.canRedoChanged.connect(self.redo_button.setEnabled)
+        stack.undoTextChanged.connect(lambda text: self.undo_button.setToolTip(f"Annuler : {text}" if text else ""))
+        stack.redoTextChanged.connect(lambda text: self.redo_button.setToolTip(f"Rétablir : {text}" if text else ""))
+        self.model.refused.connect(self.show_refusal)
+        self.model.saved.connect(self._saved)
+        self.model.modelReset.connect(self._update_legend)
+        self.model.dataChanged.connect(self._update_legend)
+
+    def reload(self) -> None:
+        op = self.operation
+        mad = has_mad(op)
+        chosen = self.kind.currentData()
+        kinds = [MAD, ACCOMPAGNEMENT] if mad else [ACCOMPAGNEMENT]
+        fill_combo(self.kind, [(KIND_LABELS[k], k) for k in kinds])
+        if not select_data(self.kind, chosen):
+            self.kind.setCurrentIndex(0)  # MAD first where it exists: it decides the valorisable months
+        self.kind.setEnabled(len(kinds) > 1)
+        self.model.load(op.id if op else None, self.as_of, has_mad=mad)
+        self.model.set_kind(self.kind.currentData())
+        self.table.fit_columns()
+        self.hide_refusal()
+        self._update_legend()
+
+    def _kind_chosen(self, _index: int) -> None:
+        kind = self.kind.currentData()
+        if kind:
+            self.model.set_kind(kind)
+
+    def _update_legend(self, *_args) -> None:
+        op = self.operation
+        self.legend.setText(self.model.legend(op.capacity if op else None))
+
+    def show_refusal(self, text: str) -> None:
+        self.status_line.setText(text)
+        self.status_line.setVisible(True)
+
+    def hide_refusal(self) -> None:
+        self.status_line.clear()
+        self.status_line.setVisible(False)
+
+    def _saved(self, text: str) -> None:
+        self.hide_refusal()
+        self.status_message.emit(text)
+
+
+# --- File active -------------------------------------------------------------------
+
+class FileActiveTab(ActivityTab):
+    MONTH_HEADERS = ("Mois", "Entrées", "Sorties", "File active", "Places", "Occupation")
+    YEAR_HEADERS = ("Année", "Compté le", "File active", "Places", "Occupation")
+
+    def __init__(self, app: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(app, parent)
+        self.view: FileActiveView | None = None
+        self.table = SimpleTable(self.MONTH_HEADERS, right_aligned=(1, 2, 3, 4, 5))
+        self.year_title = section_label("Fonctionnement annuel")
+        self.year_table = SimpleTable(self.YEAR_HEADERS, right_aligned=(2, 3, 4))
+        self.rate = QLabel()
+        self.rate.setWordWrap(True)
+        self.explanation = hint_label()
+        self.chart = FileActiveChart()
+
+        left = QVBoxLayout()
+        left.addWidget(self.table, 3)
+        left.addWidget(self.year_title)
+        left.addWidget(self.year_table, 1)
+        left.addWidget(self.rate)
+        left.addWidget(self.explanation)
+        self.left_panel = QWidget()
+        self.left_panel.setLayout(left)
+        left.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout()
+        row.addWidget(self.left_panel, 0)
+        row.addWidget(self.chart, 1)
+        self.column.addLayout(row, 1)
+
+    def reload(self) -> None:
+        op = self.operation
+        self.view = activity_service.file_active_view(self.app, op.id, self.as_of) if op else None
+        view = self.view
+        word = capacity_word(op)
+        headers = list(self.MONTH_HEADERS)
+        headers[4] = word
+        self.table.setHorizontalHeaderLabels(headers)
+        year_headers = list(self.YEAR_HEADERS)
+        year_headers[3] = word
+        self.year_table.setHorizontalHeaderLabels(year_headers)
+        months = view.months if view else ()
+        self.table.set_rows([
+            ([format_month(m.month), str(m.entrees), str(m.sorties), str(m.file_active),
+              "" if m.places is None else str(m.places), format_percent(m.occupation)], m)
+            for m in months
+        ])
+        annual = view is not None and view.mode is FileActiveMode.ANNUELLE
+        self.year_title.setVisible(annual)
+        self.year_table.setVisible(annual)
+        self.year_table.set_rows([
+            ([str(y.year), format_date(y.day), str(y.file_active), "" if y.places is None else str(y.places),
+              format_percent(y.occupation)], y)
+            for y in (view.years if annual and view else ())
+        ])
+        self.left_panel.setFixedWidth(self._table_width())
+        self.rate.setText(self._rate_text(view))
+        self.explanation.setText(
+            "Fonctionnement annuel : l'occupation se mesure au 31 décembre de chaque année (ou à la date d'arrêté). "
+            if annual else
+            "File active d'un mois : parcours en cours le dernier jour du mois. "
+            "Taux d'occupation : moyenne des occupations mensuelles jusqu'à la date d'arrêté.")
+        self._fill_chart(op, view)
+
+    def _table_width(self) -> int:
+        header = self.table.horizontalHeader()
+        width = sum(header.sectionSize(c) for c in range(self.table.columnCount()))
+        return width + self.table.verticalScrollBar().sizeHint().width() + 2 * self.table.frameWidth() + 4
+
+    @staticmethod
+    def _rate_text(view: FileActiveView | None) -> str:
+        if view is None:
+            return ""
+        if view.taux_occupation is None:
+            return "Taux d'occupation : — (pas de places ni de postes renseignés pour l'opération)"
+        return (f"<b>Taux d'occupation au {format_date(view.as_of)} : {format_percent(view.taux_occupation)}</b>"
+                + (f" · file active actuelle : {view.current.file_active}" if view.current else ""))
+
+    def _fill_chart(self, op: OperationRow | None, view: FileActiveView | None) -> None:
+        if op is None or view is None:
+            self.chart.set_data([], [], None)
+            return
+        counted = {row.month: row.file_active for row in view.months}
+        months = list(Period(op.debut, op.fin).months())  # every month of the operation, bars up to the as-of one
+        labels = [(format_month(m, short=True).split(" ")[0], str(m.year)) for m in months]
+        self.chart.set_data(labels, [counted.get(m) for m in months], view.capacity,
+                            f"{capacity_word(op)} conventionné{'s' if capacity_word(op) == 'Postes' else 'es'}")
+
+
+# --- Comités ---------------------------------------------------------------------------
+
+class ComitesTab(ActivityTab):
+    def __init__(self, app: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(app, parent)
+        self.reminder = QLabel()
+        self.reminder.setWordWrap(True)
+        self.rule = hint_label()
+        self.next_due = QLabel()
+        self.next_due.setWordWrap(True)
+        self.table = SimpleTable(("Date", "Nature", "Statut", "Tableau de bord envoyé", "Participants", "Décisions"),
+                                 stretch_column=5)
+        self.new_button = QPushButton("Nouveau comité")
+        self.edit_button = QPushButton("Modifier")
+        for widget in (self.reminder, self.rule, self.next_due):
+            self.column.addWidget(widget)
+        self.column.addWidget(self.table, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.new_button)
+        buttons.addWidget(self.edit_button)
+        buttons.addStretch(1)
+        self.column.addLayout(buttons)
+        self.new_button.clicked.connect(self.open_new)
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.table.activated_object.connect(self.open_comite)
+        self.table.itemSelectionChanged.connect(self._update_buttons)
+
+    def reload(self) -> None:
+        op = self.operation
+        rows = activity_service.list_comites(self.app, op.id) if op else []
+        today = self.app.today()
+        self.table.set_rows([
+            ([format_date(c.date), COMITE_NATURES.get(c.nature, c.nature), "à venir" if c.date > today else "tenu",
+              format_bool(c.tableau_de_bord_envoye), _one_line(c.participants), _one_line(c.decisions)], c)
+            for c in rows
+        ])
+        self.table.setColumnWidth(4, min(self.table.columnWidth(4), 320))
+        self.reminder.setText(self._reminder_text(op))
+        self.reminder.setVisible(bool(self.reminder.text()))
+        libelle = op.rules.comites.libelle if op is not None and op.rules is not None else ""
+        self.rule.setText(f"La fiche prévoit : {libelle}" if libelle else "")
+        self.rule.setVisible(bool(libelle))
+        self.next_due.setText(self._next_due_text(op))
+        self.next_due.setVisible(bool(self.next_due.text()))
+        self.new_button.setEnabled(op is not None)
+        self._update_buttons()
+
+    @staticmethod
+    def _reminder_text(op: OperationRow | None) -> str:
+        if op is None or op.rules is None:
+            return ""
+        comites = op.rules.comites
+        if comites.frequence_mois and comites.tableau_de_bord_avant_comite:
+            return f"<b>Tableau de bord à envoyer avant chaque comité (tous les {comites.frequence_mois} mois).</b>"
+        if comites.frequence_mois:
+            return f"<b>Un comité tous les {comites.frequence_mois} mois.</b>"
+        if comites.tableau_de_bord_avant_comite:
+            return "<b>Tableau de bord à envoyer avant chaque comité.</b>"
+        return "La fiche ne fixe pas de fréquence de comités."
+
+    def _next_due_text(self, op: OperationRow | None) -> str:
+        if op is None:
+            return ""
+        todos = [t for t in activity_service.todo_list(self.app, operation_id=op.id, horizon_days=None)
+                 if t.code in ("comite", "tableau_de_bord")]
+        return " · ".join(
+            f"{'En retard' if t.overdue else 'À faire'} : {t.label} (échéance {format_date(t.due)})" for t in todos)
+
+    def _update_buttons(self) -> None:
+        self.edit_button.setEnabled(isinstance(self.table.current_object(), ComiteRow))
+
+    def open_new(self) -> ComiteDialog | None:
+        return self.open_comite(None)
+
+    def edit_selected(self) -> ComiteDialog | None:
+        comite = self.table.current_object()
+        return self.open_comite(comite) if isinstance(comite, ComiteRow) else None
+
+    def open_comite(self, comite: object) -> ComiteDialog | None:
+        if self.operation is None:
+            return None
+        existing = [c for c in self.table.objects() if isinstance(c, ComiteRow)]
+        nature = existing[-1].nature if existing else "suivi"
+        dialog = ComiteDialog(self.app, self.operation.id, comite if isinstance(comite, ComiteRow) else None, self,
+                              default_nature=nature)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(self._saved)
+        dialog.open()
+        return dialog
+
+    def _saved(self) -> None:
+        self.reload()
+        self.status_message.emit("Comité enregistré.")
+        self.changed.emit()
+
+
+def _one_line(text: str, limit: int = 90) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+# --- Ateliers --------------------------------------------------------------------------
+
+class AteliersTab(ActivityTab):
+    def __init__(self, app: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(app, parent)
+        self.table = SimpleTable(("Date", "Titre", "Durée", "Animateur", "Inscrits", "Présents"),
+                                 stretch_column=1, right_aligned=(2, 4, 5))
+        self.summary = hint_label()
+        self.new_button = QPushButton("Nouvel atelier")
+        self.edit_button = QPushButton("Modifier")
+        self.prefilled_button = QPushButton("Feuille d'émargement (pré-remplie)")
+        self.blank_button = QPushButton("Feuille d'émargement vierge")
+        self.prefilled_button.setToolTip("PDF avec le nom des inscrits, à faire signer pendant l'atelier")
+        self.blank_button.setToolTip("PDF sans noms, pour un atelier ouvert")
+        self.counts = SimpleTable(("Participant", "Ateliers suivis"), stretch_column=0, right_aligned=(1,))
+
+        left = QVBoxLayout()
+        left.setContentsMargins(0, 0, 0, 0)
+        left.addWidget(self.table, 1)
+        left.addWidget(self.summary)
+        buttons = QHBoxLayout()
+        for button in (self.new_button, self.edit_button):
+            buttons.addWidget(button)
+        buttons.addSpacing(16)
+        for button in (self.prefilled_button, self.blank_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        left.addLayout(buttons)
+        right = QVBoxLayout()
+        right.setContentsMargins(0, 0, 0, 0)
+        right.addWidget(section_label("Ateliers suivis"))
+        right.addWidget(hint_label("Nombre d'ateliers où chaque participant de l'opération était présent."))
+        right.addWidget(self.counts, 1)
+        right_panel = QWidget()
+        right_panel.setLayout(right)
+        right_panel.setFixedWidth(300)
+        row = QHBoxLayout()
+        row.addLayout(left, 1)
+        row.addSpacing(8)
+        row.addWidget(right_panel)
+        self.column.addLayout(row, 1)
+
+        self.new_button.clicked.connect(self.open_new)
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.prefilled_button.clicked.connect(lambda: self.write_sheet(prefilled=True))
+        self.blank_button.clicked.connect(lambda: self.write_sheet(prefilled=False))
+        self.table.activated_object.connect(self.open_atelier)
+        self.table.itemSelectionChanged.connect(self._update_buttons)
+
+    def reload(self) -> None:
+        op = self.operation
+        rows = activity_service.list_ateliers(self.app, op.id) if op else []
+        self.table.set_rows([
+            ([format_date(a.date), a.titre, format_duration(a.duree_minutes), a.animateur, str(len(a.inscrits)),
+              str(sum(1 for *_p, present in a.inscrits if present))], a)
+            for a in rows
+        ])
+        registrations = sum(len(a.inscrits) for a in rows)
+        presences = sum(1 for a in rows for *_p, present in a.inscrits if present)
+        hours = sum(a.duree_minutes for a in rows) / 60
+        self.summary.setText(f"{plural(len(rows), 'atelier')} · {plural(registrations, 'inscription')} · "
+                             f"{plural(presences, 'présence')} · {format_number(hours, 1 if hours % 1 else 0)} h d'ateliers"
+                             if rows else "Aucun atelier enregistré pour cette opération.")
+        self._fill_counts(op)
+        self.new_button.setEnabled(op is not None)
+        self._update_buttons()
+
+    def _fill_counts(self, op: OperationRow | None) -> None:
+        if op is None:
+            self.counts.set_rows([])
+            return
+        counts = activity_service.attendance_counts(self.app, op.id)
+        people = {p.participant_id: f"{p.nom} {p.prenom}"
+                  for p in activity_service.operation_activity(self.app, op.id).parcours}
+        ordered = sorted(people.items(), key=lambda item: fold(item[1]))
+        self.counts.set_rows([([name, str(counts.get(pid, 0))], pid) for pid, name in ordered])
+
+    def attendance_count(self, name: str) -> int | None:
+        """The count shown for a participant (tests, and the screenshot check)."""
+        for row in range(self.counts.rowCount()):
+            if self.counts.item(row, 0).text() == name:
+                return int(self.counts.item(row, 1).text())
+        return None
+
+    def _update_buttons(self) -> None:
+        selected = isinstance(self.table.current_object(), AtelierRow)
+        for button in (self.edit_button, self.prefilled_button, self.blank_button):
+            button.setEnabled(selected)
+
+    def animateurs(self) -> list[str]:
+        return sorted({a.animateur for a in self.table.objects() if isinstance(a, AtelierRow) and a.animateur})
+
+    def open_new(self) -> AtelierDialog | None:
+        return self.open_atelier(None)
+
+    def edit_selected(self) -> AtelierDialog | None:
+        atelier = self.table.current_object()
+        return self.open_atelier(atelier) if isinstance(atelier, AtelierRow) else None
+
+    def open_atelier(self, atelier: object) -> AtelierDialog | None:
+        if self.operation is None:
+            return None
+        dialog = AtelierDialog(self.app, self.operation.id, atelier if isinstance(atelier, AtelierRow) else None,
+                               self, animateurs=self.animateurs())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(self._saved)
+        dialog.open()
+        return dialog
+
+    def _saved(self) -> None:
+        self.reload()
+        self.status_message.emit("Atelier enregistré.")
+        self.changed.emit()
+
+    def write_sheet(self, *, prefilled: bool) -> Path | None:
+        """Write the selected atelier's feuille d'émargement in the exports folder and open it."""
+        atelier = self.table.current_object()
+        if not isinstance(atelier, AtelierRow):
+            return None
+        try:
+            path = activity_service.write_attendance_sheet(self.app, atelier.id, prefilled=prefilled)
+        except OSError as exc:
+            messages.error(self, "Feuille d'émargement non enregistrée",
+                           "Le fichier n'a pas pu être écrit. Est-il ouvert dans un autre programme ?", str(exc))
+            return None
+        self.status_message.emit(f"Feuille d'émargement enregistrée : {path}")
+        messages.open_document(self, path)
+        return Path(path)

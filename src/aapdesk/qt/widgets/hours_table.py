@@ -1,0 +1,160 @@
+"""``HoursTable``: the hours grid's view, with a spreadsheet's keyboard.
+
+Arrows move, typing a number starts editing (replacing the cell), Enter saves and goes
+down, Tab saves and goes right, Esc cancels, Del clears the selected cells (0 h),
+Ctrl+C / Ctrl+V copy and paste blocks with a spreadsheet, Ctrl+Z / Ctrl+Y undo and redo.
+Saving is the model's business (:class:`~aapdesk.qt.models.hours_model.HoursModel`).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
+    QAbstractItemView,
+    QHeaderView,
+    QLineEdit,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QWidget,
+)
+
+from aapdesk.qt.models.hours_model import HoursModel
+
+_MOVES = {
+    QAbstractItemDelegate.EndEditHint.SubmitModelCache: (1, 0),  # Enter
+    QAbstractItemDelegate.EndEditHint.EditNextItem: (0, 1),  # Tab
+    QAbstractItemDelegate.EndEditHint.EditPreviousItem: (0, -1),  # Shift+Tab
+}
+
+
+class HoursDelegate(QStyledItemDelegate):
+    """A plain line edit, right-aligned; Up and Down save and move like in a spreadsheet."""
+
+    def __init__(self, table: HoursTable) -> None:
+        super().__init__(table)
+        self.table = table
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex) -> QWidget:  # noqa: N802
+        editor = QLineEdit(parent)
+        editor.setFrame(False)
+        editor.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return editor
+
+    def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:  # noqa: N802
+        assert isinstance(editor, QLineEdit)
+        editor.setText(str(index.data(Qt.ItemDataRole.EditRole) or ""))
+        editor.selectAll()
+
+    def setModelData(self, editor: QWidget, model, index: QModelIndex) -> None:  # noqa: N802
+        assert isinstance(editor, QLineEdit)
+        model.setData(index, editor.text(), Qt.ItemDataRole.EditRole)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if (isinstance(watched, QLineEdit) and event.type() == QEvent.Type.KeyPress
+                and isinstance(event, QKeyEvent) and event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down)):
+            step = -1 if event.key() == Qt.Key.Key_Up else 1
+            self.commitData.emit(watched)
+            self.closeEditor.emit(watched, QAbstractItemDelegate.EndEditHint.NoHint)
+            self.table.move_current(step, 0)
+            return True
+        return super().eventFilter(watched, event)
+
+
+class HoursTable(QTableView):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setItemDelegate(HoursDelegate(self))
+        self.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
+                             | QAbstractItemView.EditTrigger.AnyKeyPressed)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.setWordWrap(False)
+        self.setCornerButtonEnabled(False)
+        self.horizontalHeader().setHighlightSections(True)
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+
+    def hours_model(self) -> HoursModel:
+        model = self.model()
+        assert isinstance(model, HoursModel)
+        return model
+
+    def fit_columns(self) -> None:
+        """Widths from the headers and a typical value, never by measuring every cell."""
+        model, header = self.hours_model(), self.horizontalHeader()
+        metrics, header_metrics = self.fontMetrics(), header.fontMetrics()
+        number = metrics.horizontalAdvance("9\u202f999,5") + 14
+        for column in range(model.columnCount()):
+            title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
+            header.resizeSection(column, max(number, header_metrics.horizontalAdvance(title) + 14))
+
+    # --- moving ------------------------------------------------------------------------
+
+    def move_current(self, rows: int, columns: int) -> None:
+        current = self.currentIndex()
+        model = self.model()
+        if not current.isValid() or model is None:
+            return
+        row = min(max(current.row() + rows, 0), model.rowCount() - 1)
+        column = min(max(current.column() + columns, 0), model.columnCount() - 1)
+        self.setCurrentIndex(model.index(row, column))
+
+    def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:  # noqa: N802
+        move = _MOVES.get(hint)
+        super().closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint if move else hint)
+        if move:
+            self.move_current(*move)
+
+    def selected_positions(self) -> list[tuple[int, int]]:
+        positions = [(i.row(), i.column()) for i in self.selectionModel().selectedIndexes()]
+        if not positions and self.currentIndex().isValid():
+            positions = [(self.currentIndex().row(), self.currentIndex().column())]
+        return sorted(positions)
+
+    # --- keys --------------------------------------------------------------------------
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        editing = self.state() == QAbstractItemView.State.EditingState
+        if not editing:
+            if event.matches(QKeySequence.StandardKey.Paste):
+                self.paste()
+                return
+            if event.matches(QKeySequence.StandardKey.Copy):
+                self.copy()
+                return
+            if event.matches(QKeySequence.StandardKey.Undo):
+                self.hours_model().undo_stack.undo()
+                return
+            if event.matches(QKeySequence.StandardKey.Redo):
+                self.hours_model().undo_stack.redo()
+                return
+            if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+                self.hours_model().clear(self.selected_positions())
+                return
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.move_current(-1 if event.modifiers() & Qt.KeyboardModifier.ShiftModifier else 1, 0)
+                return
+        super().keyPressEvent(event)
+
+    def paste(self, text: str | None = None) -> bool:
+        """Paste the clipboard (or ``text``) at the current cell; one value fills a multi-cell selection."""
+        text = QGuiApplication.clipboard().text() if text is None else text
+        current = self.currentIndex()
+        model = self.hours_model()
+        if not text or not current.isValid():
+            return False
+        single = "\t" not in text and len(text.rstrip("\r\n").splitlines()) == 1
+        selected = self.selected_positions()
+        if single and len(selected) > 1:
+            return model.fill(selected, text.rstrip("\r\n"))
+        return model.paste(text, current.row(), current.column())
+
+    def copy(self) -> str:
+        text = self.hours_model().copy_text(self.selected_positions())
+        if text:
+            QGuiApplication.clipboard().setText(text)
+        return text

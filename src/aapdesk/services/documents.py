@@ -1,0 +1,132 @@
+"""Attached documents (proofs of exits, CER, diagnostics, invoices): attach, list, detach, verify.
+
+Attaching copies the file into the data directory's document store and writes its row in
+the same user action; see :mod:`aapdesk.storage.documents` for the crash-safe steps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from aapdesk.domain.problems import Problem, ValidationError
+from aapdesk.services.context import AppContext, journal
+from aapdesk.storage.documents import DocumentError, DocumentStore, StoreProblem, fault_point
+from aapdesk.storage.schema import Document, Parcours, Participant, Sortie
+
+NATURES = {"preuve": "Pièce probante", "cer": "CER", "diagnostic": "Diagnostic", "attestation": "Attestation",
+           "facture": "Facture", "autre": "Autre document"}
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    id: int
+    nom_original: str
+    type_mime: str
+    taille: int
+    nature: str
+    ajoute_le: datetime
+    sha256: str
+    path: Path
+
+
+def store(app: AppContext) -> DocumentStore:
+    return DocumentStore(app.db.paths.documents_dir)
+
+
+def recover_documents(app: AppContext) -> tuple[int, int]:
+    """Finish or undo attaches interrupted by a crash (run at start-up)."""
+
+    def known(hashes):  # type: ignore[no-untyped-def]
+        hashes = list(hashes)
+        if not hashes:
+            return set()
+        with app.reading() as session:
+            return set(session.scalars(select(Document.sha256).where(Document.sha256.in_(hashes))))
+
+    return store(app).recover(known)
+
+
+def attach(app: AppContext, source: Path, *, nature: str = "preuve", sortie_id: int | None = None,
+           parcours_id: int | None = None, participant_id: int | None = None) -> int:
+    """Copy ``source`` into the store and record it against exactly one owner."""
+    if nature not in NATURES:
+        raise ValidationError([Problem("nature", "nature de document inconnue")])
+    if [sortie_id, parcours_id, participant_id].count(None) != 2:
+        raise ValueError("a document belongs to exactly one record")
+    documents = store(app)
+    try:
+        staged = documents.stage(Path(source))
+    except DocumentError as exc:
+        raise ValidationError([Problem("fichier", str(exc))]) from None
+    now = app.now()
+    try:
+        with app.transaction() as session:
+            owner_ids = _owner_ids(session, sortie_id, parcours_id, participant_id)
+            row = Document(sha256=staged.sha256, nom_original=staged.original_name[:255], type_mime=staged.content_type,
+                           taille=staged.size, nature=nature, ajoute_le=now, sortie_id=sortie_id,
+                           parcours_id=parcours_id, participant_id=participant_id)
+            session.add(row)
+            session.flush()
+            journal(session, now, "ajout_document", "document", row.id, details=nature, **owner_ids)
+            document_id = row.id
+            fault_point("before_commit")
+    except BaseException:
+        documents.discard(staged)
+        raise
+    documents.publish(staged)
+    return document_id
+
+
+def _owner_ids(session, sortie_id, parcours_id, participant_id) -> dict[str, int | None]:  # type: ignore[no-untyped-def]
+    if sortie_id is not None:
+        sortie = session.get(Sortie, sortie_id)
+        if sortie is None:
+            raise LookupError("sortie introuvable")
+        parcours = session.get(Parcours, sortie.parcours_id)
+        return {"operation_id": parcours.operation_id, "participant_id": parcours.participant_id}
+    if parcours_id is not None:
+        parcours = session.get(Parcours, parcours_id)
+        if parcours is None:
+            raise LookupError("parcours introuvable")
+        return {"operation_id": parcours.operation_id, "participant_id": parcours.participant_id}
+    if session.get(Participant, participant_id) is None:
+        raise LookupError("participant introuvable")
+    return {"operation_id": None, "participant_id": participant_id}
+
+
+def list_documents(app: AppContext, *, sortie_id: int | None = None, parcours_id: int | None = None,
+                   participant_id: int | None = None) -> list[DocumentRow]:
+    documents = store(app)
+    with app.reading() as session:
+        query = select(Document).order_by(Document.ajoute_le, Document.id)
+        if sortie_id is not None:
+            query = query.where(Document.sortie_id == sortie_id)
+        if parcours_id is not None:
+            query = query.where(Document.parcours_id == parcours_id)
+        if participant_id is not None:
+            query = query.where(Document.participant_id == participant_id)
+        return [DocumentRow(d.id, d.nom_original, d.type_mime, d.taille, d.nature, d.ajoute_le, d.sha256,
+                            documents.path_for(d.sha256)) for d in session.scalars(query)]
+
+
+def detach(app: AppContext, document_id: int) -> None:
+    now = app.now()
+    with app.transaction() as session:
+        row = session.get(Document, document_id)
+        if row is None:
+            raise LookupError("document introuvable")
+        sha = row.sha256
+        session.delete(row)
+        still_used = session.scalar(select(func.count()).where(Document.sha256 == sha, Document.id != document_id)) > 0
+        journal(session, now, "retrait_document", "document", document_id)
+    store(app).remove_if_unused(sha, still_used)
+
+
+def verify_documents(app: AppContext) -> list[StoreProblem]:
+    with app.reading() as session:
+        expected = dict(session.execute(select(Document.sha256, Document.taille)).all())
+    return store(app).verify(expected)
