@@ -128,6 +128,17 @@ def build_parser() -> argparse.ArgumentParser:
     todo.add_argument("--au", type=_iso_date, metavar="AAAA-MM-JJ")
     todo.add_argument("--tout", action="store_true", help="toutes les échéances, pas seulement les 45 prochains jours")
 
+    sorties = sub.add_parser("sorties", help="sorties et pièces probantes")
+    sorties_sub = sorties.add_subparsers(dest="action", metavar="ACTION", required=True)
+    slist = sorties_sub.add_parser("list", help="les sorties d'une opération, classées selon sa fiche")
+    slist.add_argument("--operation", required=True, metavar="CODE")
+    slist.add_argument("--au", type=_iso_date, metavar="AAAA-MM-JJ")
+    bundle = sorties_sub.add_parser("export-preuves", help="archive ZIP des pièces probantes avec un index.xlsx")
+    bundle.add_argument("--operation", required=True, metavar="CODE")
+    bundle.add_argument("--out", required=True, metavar="FICHIER.zip")
+    bundle.add_argument("--du", type=_iso_date, metavar="AAAA-MM-JJ", help="sorties à partir de cette date")
+    bundle.add_argument("--au", type=_iso_date, metavar="AAAA-MM-JJ", help="sorties jusqu'à cette date")
+
     demo = sub.add_parser("demo", help="créer une structure de démonstration (dossier vide)")
     demo.add_argument("--participants", type=_positive_int, default=60)
     demo.add_argument("--seed", type=int, default=62)
@@ -221,7 +232,7 @@ def _with_app(args: argparse.Namespace, clock: Callable | None) -> int:
         if app.db.warning:
             print(f"Attention : {app.db.warning}", file=sys.stderr)
         handler = {
-            "structure": _structure, "operation": _operation, "demo": _demo, "activite": _activite,
+            "structure": _structure, "operation": _operation, "demo": _demo, "activite": _activite, "sorties": _sorties,
             "check": _check, "backup": _backup,
         }[args.command]
         return handler(app, args)
@@ -290,6 +301,32 @@ def _activite(app, args) -> int:  # type: ignore[no-untyped-def]
         print(f"Au {format_date(year.day)} (fonctionnement annuel) : {year.file_active} accompagnés "
               f"pour {year.places} {unit} ({format_percent(year.occupation)})")
     print(f"Taux d'occupation : {format_percent(view.taux_occupation, 1) or 'sans objet'}")
+    return EXIT_OK
+
+
+def _sorties(app, args) -> int:  # type: ignore[no-untyped-def]
+    from aapdesk.domain.exits import decimal_text
+    from aapdesk.services import exits
+    from aapdesk.services.operations import get_operation
+
+    op = get_operation(app, args.operation)
+    if args.action == "export-preuves":
+        counts = exits.export_proof_bundle(app, op.id, args.out, start=args.du, end=args.au)
+        print(f"Archive écrite : {args.out} ({counts['exits']} sorties, {counts['files']} fichiers, "
+              f"{counts['missing']} pièce(s) manquante(s)).")
+        return EXIT_PROBLEMS if counts["missing"] else EXIT_OK
+    view = exits.exits_view(app, op.id, args.au)
+    print(f"Opération {view.code} – sorties jusqu'au {format_date(view.as_of)} – règles : {view.variant_label}")
+    for row in view.rows:
+        flag = "  PIÈCE MANQUANTE" if row.missing_proof else ""
+        print(f"{format_date(row.date_sortie)}  parcours n° {row.parcours_id:<5} {row.explanation}{flag}")
+    s = view.summary
+    print(f"{len(view.rows)} sortie(s) ; dynamiques : {s.dynamiques} sur {s.comptees} comptées "
+          f"({format_percent(s.taux_dynamiques) or 'sans objet'}) ; pièces manquantes : {view.missing_proofs}")
+    for objective in view.objectives:
+        achieved = format_percent(objective.achieved) if objective.is_rate else decimal_text(objective.achieved)
+        target = format_percent(objective.target) if objective.is_rate else decimal_text(objective.target)
+        print(f"Objectif – {objective.label} : {achieved} pour {target} {'(atteint)' if objective.met else ''}")
     return EXIT_OK
 
 

@@ -130,3 +130,20 @@ def test_activite_file_active_prints_the_monthly_table(capsys, tmp_path):
 
     code, _, err = run(capsys, "activite", "file-active", "--operation", "NOPE", data_dir=data)
     assert code == 1 and "NOPE" in err
+
+
+def test_sorties_list_and_export(capsys, tmp_path):
+    data = tmp_path / "data"
+    assert run(capsys, "demo", "--participants", "40", data_dir=data)[0] == 0
+    code, out, _ = run(capsys, "operation", "list", data_dir=data)
+    ai_code = next(line.split()[0] for line in out.splitlines() if line.startswith("AI-"))
+    code, out, _ = run(capsys, "sorties", "list", "--operation", ai_code, data_dir=data)
+    assert code == 0 and "fiche 3.10, 2024" in out and "dynamiques" in out
+    code, out, _ = run(capsys, "sorties", "export-preuves", "--operation", ai_code, "--out",
+                       str(tmp_path / "preuves.zip"), data_dir=data)
+    assert "Archive écrite" in out
+    import zipfile
+
+    assert "index.xlsx" in zipfile.ZipFile(tmp_path / "preuves.zip").namelist()
+    assert code in (0, 1)  # 1 when proofs are missing, which the demo leaves on purpose
+    assert (code == 1) == ("0 pièce(s) manquante(s)" not in out)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from aapdesk.domain.dispositif import Exits
-from aapdesk.domain.exits import ExitCategory, ExitSummary
+from aapdesk.domain.exits import ExitCategory, ExitSummary, decimal_text
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ def exit_objectives(rules: Exits, capacity: int | None, summary: ExitSummary) ->
     found: list[Objective] = []
     if rules.objectif_dynamiques_par_poste is not None and capacity:
         found.append(Objective(
-            f"Sorties dynamiques : {rules.objectif_dynamiques_par_poste} par poste × {capacity} postes",
+            f"Sorties dynamiques : {decimal_text(rules.objectif_dynamiques_par_poste)} par poste × {capacity} postes",
             rules.objectif_dynamiques_par_poste * capacity, Decimal(summary.dynamiques), False))
     for per_100, category, label in (
         (rules.objectif_durables_pour_100_places, ExitCategory.EMPLOI_DURABLE, "Sorties en emploi durable"),

@@ -149,8 +149,7 @@ class Classification:
 
 
 def format_months(months: Decimal) -> str:
-    text = f"{Decimal(months).normalize():f}".replace(".", ",")
-    return f"{text} mois"
+    return f"{decimal_text(months)} mois"
 
 
 def classify(exit_type: ExitType, duration_months: Decimal | None, rules: ExitRules, fiche: str) -> Classification:
@@ -164,10 +163,24 @@ def classify(exit_type: ExitType, duration_months: Decimal | None, rules: ExitRu
     return Classification(category, f"{label} : {what}, {reason} ({fiche})")
 
 
+def decimal_text(value: Decimal) -> str:
+    """« 0,45 », « 9 »: a decimal written the French way, without trailing zeros."""
+    return f"{Decimal(value).normalize():f}".replace(".", ",")
+
+
+def _same_words(a: str, b: str) -> bool:
+    def fold(text: str) -> str:
+        return " ".join(text.replace("«", " ").replace("»", " ").casefold().split())
+
+    return fold(a) == fold(b)
+
+
 def _decide(rule: TypeRule, months: Decimal | None, rules: ExitRules) -> tuple[ExitCategory, str]:
     if rule.selon_duree is None:
         assert rule.categorie is not None
-        return rule.categorie, rule.motif or "selon la fiche"
+        if not rule.motif or _same_words(rule.motif, EXIT_TYPE_LABELS[rule.type]):
+            return rule.categorie, "selon la liste de la fiche"
+        return rule.categorie, rule.motif
     if months is None:
         return ExitCategory.AUTRE, "durée du contrat non renseignée : à compléter pour classer la sortie"
     minimum = rules.duree_minimale_mois

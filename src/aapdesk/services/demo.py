@@ -7,7 +7,9 @@ through the same services a user goes through, deterministic for a given seed an
 from __future__ import annotations
 
 import random
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -115,8 +117,10 @@ def build_demo(app: AppContext, *, participants: int = 60, seed: int = 62) -> di
         except DuplicateParticipantError:
             continue
         created += 1
-    for _plan, op in operations:
-        _demo_activity(app, rng, op, today)
+    with tempfile.TemporaryDirectory() as scratch:
+        for _plan, op in operations:
+            _demo_activity(app, rng, op, today)
+            _demo_exits(app, rng, op, Path(scratch))
     return {"operations": len(operations), "participants": created}
 
 
@@ -213,7 +217,7 @@ def _random_person(rng: random.Random, plan: DemoPlan, today: date) -> tuple[Par
     exit_date = None
     if rng.random() < 0.45:
         candidate = add_months(entry, rng.randint(2, 11)) - timedelta(days=rng.randint(0, 20))
-        if candidate < last_day:
+        if plan.debut <= candidate < last_day:
             exit_date = candidate
     person = ParticipantInput(
         nom=rng.choice(NOMS), prenom=prenom, sexe=sexe, date_naissance=birth,
@@ -226,3 +230,52 @@ def _random_person(rng: random.Random, plan: DemoPlan, today: date) -> tuple[Par
         date_entree=entry, date_orientation=entry - timedelta(days=rng.randint(3, 40)),
         date_sortie=exit_date, referent=rng.choice(REFERENTS))
     return person, parcours
+
+
+#: Exit types the demo draws from, weighted so that every category appears.
+DEMO_EXITS = (
+    ("CDI", 4), ("CDD", 7), ("INTERIM", 4), ("CONTRAT_AIDE", 3), ("CONTRAT_PRO", 1), ("APPRENTISSAGE", 1),
+    ("CREATION_ENTREPRISE", 1), ("FONCTION_PUBLIQUE", 1), ("FORMATION_QUALIFIANTE", 4), ("EMBAUCHE_SIAE", 2),
+    ("ACTION_INSERTION_PRO", 1), ("AUTRE_SORTIE_POSITIVE", 1), ("AAH", 1), ("CHOMAGE", 1), ("INVALIDITE", 1),
+    ("IJ", 1), ("RETRAITE", 1), ("REORIENTATION", 2), ("DEMENAGEMENT", 1), ("ABANDON", 2), ("EXCLUSION", 1),
+    ("SANS_SOLUTION", 1), ("AUTRE", 1), ("DECES", 1),
+)
+EMPLOYERS = ("Boulangerie Delattre", "Transports Artois Logistique", "Mairie de Béthune", "Clinique Sainte-Barbe",
+             "Supermarché de Lens", "AFPA Liévin", "Chantier d'insertion Les Jardins du Ternois", "Intérim Nord Emploi")
+
+
+def _demo_exits(app: AppContext, rng: random.Random, op: OperationRow, scratch: Path) -> None:
+    """Qualify every demo exit, and attach a small generated proof to most dynamic ones."""
+    from aapdesk.domain.exits import CONTRACT_TYPES, ExitInput, ExitType
+    from aapdesk.services import documents, exits
+
+    types, weights = zip(*DEMO_EXITS)
+    for row in exits.exits_view(app, op.id).rows:
+        exit_type = ExitType(rng.choices(types, weights=weights)[0])
+        months = Decimal(str(rng.choice((2, 3, 4, 5.5, 6, 8, 12, 24)))) if exit_type in CONTRACT_TYPES else None
+        sortie = exits.record_exit(app, row.parcours_id, row.date_sortie, ExitInput(
+            exit_type, months, employeur=rng.choice(EMPLOYERS) if exit_type in CONTRACT_TYPES or
+            exit_type in (ExitType.CDI, ExitType.FORMATION_QUALIFIANTE, ExitType.EMBAUCHE_SIAE) else ""))
+        classified = next(r for r in exits.exits_view(app, op.id).rows if r.parcours_id == row.parcours_id)
+        if classified.proof_required and rng.random() < 0.8:
+            kind = "attestation" if exit_type is ExitType.FORMATION_QUALIFIANTE else "contrat"
+            path = scratch / f"{kind}-{sortie}.pdf"
+            _fake_proof(path, kind, row.date_sortie)
+            documents.attach(app, path, sortie_id=sortie)
+
+
+def _fake_proof(path: Path, kind: str, day: date) -> None:
+    """A one-page PDF standing for a scanned contract or training certificate."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    from aapdesk.reports.pdf_base import FONT, register_fonts
+
+    register_fonts()
+    pdf = canvas.Canvas(str(path), pagesize=A4, invariant=True)
+    pdf.setFont(FONT, 16)
+    title = "Attestation de formation" if kind == "attestation" else "Contrat de travail (copie)"
+    pdf.drawString(72, 760, title)
+    pdf.setFont(FONT, 10)
+    pdf.drawString(72, 735, f"Document fictif de démonstration – prise d'effet le {day:%d/%m/%Y}")
+    pdf.save()

@@ -246,3 +246,41 @@ def exit_todos(app: AppContext, au: date | None = None) -> list[tuple[str, ExitR
                 if row.missing_proof or row.type is None:
                     result.append((op.code, row))
     return result
+
+
+def export_proof_bundle(app: AppContext, operation_id: int, dest, *, start: date | None = None,  # type: ignore[no-untyped-def]
+                        end: date | None = None) -> dict[str, int]:
+    """Write the operation's proof bundle (ZIP) for exits dated ``start``..``end`` (default: the
+    whole operation up to today). Written to a temp name then renamed: never half a ZIP."""
+    from pathlib import Path
+
+    from aapdesk.files import write_atomically
+    from aapdesk.reports.proof_bundle import BundleExit, BundleProof, write_bundle
+    from aapdesk.services.documents import store
+
+    view = exits_view(app, operation_id, end)
+    documents = store(app)
+    with app.reading() as session:
+        by_sortie: dict[int, list[BundleProof]] = {}
+        ids = [r.sortie_id for r in view.rows if r.sortie_id]
+        for doc in session.scalars(select(Document).where(Document.sortie_id.in_(ids)).order_by(Document.id)):
+            by_sortie.setdefault(doc.sortie_id, []).append(BundleProof(doc.nom_original, documents.path_for(doc.sha256)))
+    chosen = [r for r in view.rows if start is None or r.date_sortie >= start]
+    bundle = [BundleExit(r.nom, r.prenom, r.date_sortie, r.type.value if r.type else "A_RENSEIGNER", r.type_label,
+                         r.duree_contrat_mois, r.category_label, r.explanation, r.proof_required,
+                         tuple(by_sortie.get(r.sortie_id, ())), r.employeur) for r in chosen]
+    missing_files = [p.stored_path for e in bundle for p in e.proofs if not p.stored_path.exists()]
+    if missing_files:
+        raise ValidationError([Problem("documents", f"{len(missing_files)} pièce(s) manquent dans le dossier documents : "
+                                                    "lancez « aapdesk check » avant l'export")])
+    title = f"Pièces probantes – opération {view.code} – sorties jusqu'au {view.as_of:%d/%m/%Y}"
+    counts: dict[str, int] = {}
+
+    def produce(handle) -> None:  # type: ignore[no-untyped-def]
+        counts.update(write_bundle(bundle, handle, title=title))
+
+    write_atomically(Path(dest), produce)
+    with app.transaction() as session:
+        journal(session, app.now(), "export_preuves", "operation", operation_id, operation_id=operation_id,
+                details=f"{counts['exits']} sorties, {counts['files']} fichiers")
+    return counts
