@@ -140,7 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     bundle.add_argument("--au", type=_iso_date, metavar="AAAA-MM-JJ", help="sorties jusqu'à cette date")
 
     demo = sub.add_parser("demo", help="créer une structure de démonstration (dossier vide)")
-    demo.add_argument("--participants", type=_positive_int, default=60)
+    demo.add_argument("--participants", type=_positive_int, default=100)
     demo.add_argument("--seed", type=int, default=62)
 
     sub.add_parser("check", help="vérifier l'intégrité de la base et les règles des fiches")

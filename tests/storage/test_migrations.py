@@ -126,3 +126,20 @@ def test_upgrade_from_first_revision_keeps_the_data(tmp_path):
     snapshot = sqlite3.connect(db.migration_snapshot.path)
     assert snapshot.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
     snapshot.close()
+
+
+def test_every_check_constraint_of_the_models_exists_in_the_migrated_database(tmp_path):
+    """Alembic's comparison ignores CHECK constraints: read them from SQLite instead."""
+    from sqlalchemy import CheckConstraint
+
+    db = open_database(AppPaths(tmp_path), NOW)
+    try:
+        con = sqlite3.connect(db.paths.db_path)
+        sql = {name: text for name, text in con.execute("SELECT name, sql FROM sqlite_master WHERE type='table'")}
+        con.close()
+        for table in Base.metadata.sorted_tables:
+            for constraint in table.constraints:
+                if isinstance(constraint, CheckConstraint):
+                    assert str(constraint.name) in sql[table.name], f"{constraint.name} missing from {table.name}"
+    finally:
+        db.close(NOW)

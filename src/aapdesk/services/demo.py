@@ -70,25 +70,36 @@ def demo_plans(today: date) -> list[DemoPlan]:
     so current operations use the latest fiche of their kind."""
     year = today.year
     return [
-        DemoPlan("62-2024-3.10", f"AI-{year - 1}", date(year - 1, 1, 1), date(year - 1, 12, 31), 0.35, postes=20,
+        DemoPlan("62-2024-3.10", f"AI-{year - 1}", date(year - 1, 1, 1), date(year - 1, 12, 31), 0.36, postes=20,
                  etp=Decimal("1.5"), montant=Decimal("46800")),
-        DemoPlan("62-2024-SP", f"REF-SP-{year}", date(year, 1, 1), date(year, 12, 31), 0.30, places=20,
+        DemoPlan("62-2024-SP", f"REF-SP-{year}", date(year, 1, 1), date(year, 12, 31), 0.22, places=20,
                  etp=Decimal("0.25"), montant=Decimal("10000")),
-        DemoPlan("62-2025-3.15", f"ACCOMP-{year}", date(year, 1, 1), date(year, 12, 31), 0.20, places=15,
+        DemoPlan("62-2025-3.15", f"ACCOMP-{year}", date(year, 1, 1), date(year, 12, 31), 0.17, places=15,
                  etp=Decimal("1"), montant=Decimal("62000")),
-        DemoPlan("59-2019-I.1", "IOD-NORD-2021", date(2021, 1, 1), date(2021, 12, 31), 0.15, places=25,
+        DemoPlan("59-2019-I.1", "IOD-NORD-2021", date(2021, 1, 1), date(2021, 12, 31), 0.25, places=25,
                  etp=Decimal("1"), montant=Decimal("24200")),
     ]
 
 
-def build_demo(app: AppContext, *, participants: int = 60, seed: int = 62) -> dict[str, int]:
+def build_demo(app: AppContext, *, participants: int = 100, seed: int = 62) -> dict[str, int]:
     """Fill an empty database with the demo; returns counts. Refuses a database that has data."""
+    from aapdesk.storage.db import relaxed_durability
+
     with app.reading() as session:
-        existing = session.scalar(select(func.count()).select_from(Participant)) or 0
-        existing += session.scalar(select(func.count()).select_from(Operation)) or 0
-    if existing:
+        has_data = (session.scalar(select(func.count()).select_from(Participant)) or 0) + (
+            session.scalar(select(func.count()).select_from(Operation)) or 0)
+    if has_data:
         raise ValidationError([Problem("", "la base contient déjà des données : la démonstration se crée "
                                             "dans un dossier de données vide (option --data-dir)")])
+    with relaxed_durability(app.db.engine):
+        counts = _build_demo(app, participants, seed)
+    from aapdesk.storage.backup import create_backup
+
+    create_backup(app.db.paths.db_path, app.db.paths.backups_dir, "manuelle", app.now())  # one durable checkpoint
+    return counts
+
+
+def _build_demo(app: AppContext, participants: int, seed: int) -> dict[str, int]:
     rng = random.Random(seed)
     today = app.today()
     save_structure(app, StructureData(
@@ -121,6 +132,7 @@ def build_demo(app: AppContext, *, participants: int = 60, seed: int = 62) -> di
         for _plan, op in operations:
             _demo_activity(app, rng, op, today)
             _demo_exits(app, rng, op, Path(scratch))
+            _demo_finances(app, rng, op, today, Path(scratch))
     return {"operations": len(operations), "participants": created}
 
 
@@ -265,7 +277,7 @@ def _demo_exits(app: AppContext, rng: random.Random, op: OperationRow, scratch: 
 
 
 def _fake_proof(path: Path, kind: str, day: date) -> None:
-    """A one-page PDF standing for a scanned contract or training certificate."""
+    """A one-page PDF standing for a scanned contract, training certificate or invoice."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
@@ -274,8 +286,57 @@ def _fake_proof(path: Path, kind: str, day: date) -> None:
     register_fonts()
     pdf = canvas.Canvas(str(path), pagesize=A4, invariant=True)
     pdf.setFont(FONT, 16)
-    title = "Attestation de formation" if kind == "attestation" else "Contrat de travail (copie)"
+    title = {"attestation": "Attestation de formation", "facture": "Facture acquittée"}.get(kind, "Contrat de travail (copie)")
     pdf.drawString(72, 760, title)
     pdf.setFont(FONT, 10)
     pdf.drawString(72, 735, f"Document fictif de démonstration – prise d'effet le {day:%d/%m/%Y}")
     pdf.save()
+
+
+def _demo_finances(app: AppContext, rng: random.Random, op: OperationRow, today: date, scratch: Path) -> None:
+    """Staff and their monthly costs, expenses (a few with problems on purpose), resources, budget."""
+    from aapdesk.domain.periods import Period
+    from aapdesk.services import finances
+
+    if op.montant is None:
+        return
+    period = Period(op.debut, op.fin)
+    months = [m for m in period.months() if m.first_day <= today]
+    staff = [("DUBOIS", "Claire", "cip", Decimal(100)), ("BENALI", "Karim", "encadrant_technique", Decimal(60)),
+             ("LENGLET", "Sophie", "coordination", Decimal(40)), ("MARCHAND", "Paul", "support", Decimal(20))]
+    for nom, prenom, fonction, taux in staff[: 2 + rng.randint(0, 2)]:
+        person = finances.save_staff(app, op.id, finances.StaffInput(
+            nom, prenom, fonction, "CDI", Decimal(1), taux, "lettre_mission" if taux == 100 else "fiche_temps"))
+        base = Decimal(rng.choice((2650, 2890, 3120, 3480)))
+        finances.save_staff_costs(app, op.id, [
+            finances.StaffCostInput(person, m, base + Decimal(rng.randint(-60, 90))) for m in months])
+    model = op.rules.financement.modele.value if op.rules else ""
+    if model in ("depenses", "fse_contrepartie") or rng.random() < 0.5:
+        suppliers = (("Loyers Artois Habitat", "fonctionnement", "Loyer du local", 850),
+                     ("EDF", "fonctionnement", "Électricité", 160),
+                     ("Transdev Artois", "participants", "Titres de transport des participants", 240),
+                     ("Formations Nord Compétences", "prestations", "Module savoir-être (prestation)", 1800),
+                     ("Bureau Vallée Béthune", "fonctionnement", "Fournitures de bureau", 95))
+        for index, month in enumerate(months):
+            supplier, category, label, amount = suppliers[index % len(suppliers)]
+            day = month.first_day + timedelta(days=rng.randint(0, 20))
+            paid = day + timedelta(days=rng.randint(5, 40))
+            invoice = scratch / f"facture-{op.id}-{index}.pdf"
+            _fake_proof(invoice, "facture", day)
+            finances.save_expense(app, op.id, finances.ExpenseInput(
+                day, category, label, Decimal(amount) + Decimal(rng.randint(0, 99)), supplier, f"F{op.id}{index:03d}",
+                paid if paid <= today else None), invoice=invoice if rng.random() < 0.85 else None)
+        # problems a coordinator should see: a duplicate and an expense outside the period
+        if months:
+            finances.save_expense(app, op.id, finances.ExpenseInput(
+                months[0].first_day + timedelta(days=3), "fonctionnement", "Électricité (saisie en double)",
+                Decimal(160), "EDF", f"F{op.id}001", months[0].first_day + timedelta(days=10)))
+            finances.save_expense(app, op.id, finances.ExpenseInput(
+                op.debut - timedelta(days=12), "fonctionnement", "Ordinateur portable acheté avant la convention",
+                Decimal(689), "Bureau Vallée Béthune", f"F{op.id}999", op.debut - timedelta(days=5)))
+    departement = finances.save_resource(app, op.id, "departement", op.montant, "Subvention de la convention")
+    finances.add_versement(app, departement, op.debut + timedelta(days=45), "avance", (op.montant * Decimal("0.5")).quantize(Decimal("0.01")))
+    finances.save_resource(app, op.id, "fonds_propres", (op.montant * Decimal("0.1")).quantize(Decimal(1)), "Participation de l'association")
+    planned_staff = (op.montant * Decimal("0.75")).quantize(Decimal(1))
+    finances.save_budget(app, op.id, {"personnel": planned_staff, "fonctionnement": Decimal(9000),
+                                      "prestations": Decimal(6000), "participants": Decimal(2500)})

@@ -6,16 +6,19 @@ the same user action; see :mod:`aapdesk.storage.documents` for the crash-safe st
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from aapdesk.domain.problems import Problem, ValidationError
 from aapdesk.services.context import AppContext, journal
-from aapdesk.storage.documents import DocumentError, DocumentStore, StoreProblem, fault_point
-from aapdesk.storage.schema import Document, Parcours, Participant, Sortie
+from aapdesk.storage.documents import DocumentError, DocumentStore, StagedFile, StoreProblem, fault_point
+from aapdesk.storage.schema import Depense, Document, Parcours, Participant, Sortie
 
 NATURES = {"preuve": "Pièce probante", "cer": "CER", "diagnostic": "Diagnostic", "attestation": "Attestation",
            "facture": "Facture", "autre": "Autre document"}
@@ -50,38 +53,65 @@ def recover_documents(app: AppContext) -> tuple[int, int]:
     return store(app).recover(known)
 
 
-def attach(app: AppContext, source: Path, *, nature: str = "preuve", sortie_id: int | None = None,
-           parcours_id: int | None = None, participant_id: int | None = None) -> int:
-    """Copy ``source`` into the store and record it against exactly one owner."""
-    if nature not in NATURES:
-        raise ValidationError([Problem("nature", "nature de document inconnue")])
-    if [sortie_id, parcours_id, participant_id].count(None) != 2:
-        raise ValueError("a document belongs to exactly one record")
-    documents = store(app)
+def stage_file(app: AppContext, source: Path) -> StagedFile:
+    """Copy ``source`` into the store's staging area; French ValidationError if it cannot be used."""
     try:
-        staged = documents.stage(Path(source))
+        return store(app).stage(Path(source))
     except DocumentError as exc:
         raise ValidationError([Problem("fichier", str(exc))]) from None
-    now = app.now()
+
+
+def add_document_row(session: Session, staged: StagedFile, now: datetime, *, nature: str,
+                     sortie_id: int | None = None, parcours_id: int | None = None,
+                     participant_id: int | None = None, depense_id: int | None = None) -> int:
+    """Record a staged file in the caller's transaction; publish it after the commit."""
+    if nature not in NATURES:
+        raise ValidationError([Problem("nature", "nature de document inconnue")])
+    if [sortie_id, parcours_id, participant_id, depense_id].count(None) != 3:
+        raise ValueError("a document belongs to exactly one record")
+    owner_ids = _owner_ids(session, sortie_id, parcours_id, participant_id, depense_id)
+    row = Document(sha256=staged.sha256, nom_original=staged.original_name[:255], type_mime=staged.content_type,
+                   taille=staged.size, nature=nature, ajoute_le=now, sortie_id=sortie_id, parcours_id=parcours_id,
+                   participant_id=participant_id, depense_id=depense_id)
+    session.add(row)
+    session.flush()
+    journal(session, now, "ajout_document", "document", row.id, details=nature, **owner_ids)
+    return row.id
+
+
+@contextmanager
+def staged_attachment(app: AppContext, source: Path | None) -> Iterator[StagedFile | None]:
+    """Stage ``source`` (if any) for a user action: discarded if the action fails, published if it commits."""
+    staged = stage_file(app, source) if source is not None else None
     try:
-        with app.transaction() as session:
-            owner_ids = _owner_ids(session, sortie_id, parcours_id, participant_id)
-            row = Document(sha256=staged.sha256, nom_original=staged.original_name[:255], type_mime=staged.content_type,
-                           taille=staged.size, nature=nature, ajoute_le=now, sortie_id=sortie_id,
-                           parcours_id=parcours_id, participant_id=participant_id)
-            session.add(row)
-            session.flush()
-            journal(session, now, "ajout_document", "document", row.id, details=nature, **owner_ids)
-            document_id = row.id
-            fault_point("before_commit")
+        yield staged
     except BaseException:
-        documents.discard(staged)
+        if staged is not None:
+            store(app).discard(staged)
         raise
-    documents.publish(staged)
+    if staged is not None:
+        store(app).publish(staged)
+
+
+def attach(app: AppContext, source: Path, *, nature: str = "preuve", sortie_id: int | None = None,
+           parcours_id: int | None = None, participant_id: int | None = None, depense_id: int | None = None) -> int:
+    """Copy ``source`` into the store and record it against exactly one owner, in one user action."""
+    with staged_attachment(app, source) as staged:
+        assert staged is not None
+        with app.transaction() as session:
+            document_id = add_document_row(session, staged, app.now(), nature=nature, sortie_id=sortie_id,
+                                           parcours_id=parcours_id, participant_id=participant_id,
+                                           depense_id=depense_id)
+            fault_point("before_commit")
     return document_id
 
 
-def _owner_ids(session, sortie_id, parcours_id, participant_id) -> dict[str, int | None]:  # type: ignore[no-untyped-def]
+def _owner_ids(session, sortie_id, parcours_id, participant_id, depense_id=None) -> dict[str, int | None]:  # type: ignore[no-untyped-def]
+    if depense_id is not None:
+        depense = session.get(Depense, depense_id)
+        if depense is None:
+            raise LookupError("dépense introuvable")
+        return {"operation_id": depense.operation_id, "participant_id": None}
     if sortie_id is not None:
         sortie = session.get(Sortie, sortie_id)
         if sortie is None:
@@ -99,7 +129,7 @@ def _owner_ids(session, sortie_id, parcours_id, participant_id) -> dict[str, int
 
 
 def list_documents(app: AppContext, *, sortie_id: int | None = None, parcours_id: int | None = None,
-                   participant_id: int | None = None) -> list[DocumentRow]:
+                   participant_id: int | None = None, depense_id: int | None = None) -> list[DocumentRow]:
     documents = store(app)
     with app.reading() as session:
         query = select(Document).order_by(Document.ajoute_le, Document.id)
@@ -109,6 +139,8 @@ def list_documents(app: AppContext, *, sortie_id: int | None = None, parcours_id
             query = query.where(Document.parcours_id == parcours_id)
         if participant_id is not None:
             query = query.where(Document.participant_id == participant_id)
+        if depense_id is not None:
+            query = query.where(Document.depense_id == depense_id)
         return [DocumentRow(d.id, d.nom_original, d.type_mime, d.taille, d.nature, d.ajoute_le, d.sha256,
                             documents.path_for(d.sha256)) for d in session.scalars(query)]
 

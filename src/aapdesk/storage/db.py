@@ -8,6 +8,8 @@ docs), so a user action takes the write lock at once and commits or rolls back w
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
@@ -23,12 +25,13 @@ def create_sqlite_engine(db_path: Path) -> Engine:
         connect_args={"isolation_level": None, "timeout": 5, "check_same_thread": False},
         poolclass=NullPool,
     )
+    engine.info = {"synchronous": "FULL"}  # type: ignore[attr-defined]
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute(f"PRAGMA synchronous={engine.info.get('synchronous', 'FULL')}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()
@@ -44,3 +47,14 @@ def create_sqlite_engine(db_path: Path) -> Engine:
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def relaxed_durability(engine: Engine) -> Iterator[None]:
+    """``synchronous=OFF`` for bulk generation into an empty database (the demo): a crash then
+    loses only generated data, which is simply generated again. Never used for user data."""
+    engine.info["synchronous"] = "OFF"  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        engine.info["synchronous"] = "FULL"  # type: ignore[attr-defined]

@@ -119,6 +119,8 @@ class Operation(Base):
     territoires: Mapped[list[str]] = mapped_column(JsonText, default=list)
     zone_defaut: Mapped[str] = mapped_column(String(10), default="urbain")
     cloturee: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Editable assumptions of the grant estimate (quality score, sessions planned/held).
+    hypotheses: Mapped[dict[str, Any] | None] = mapped_column(JsonText)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
 
@@ -332,7 +334,8 @@ class Document(Base):
     __tablename__ = "document"
     __table_args__ = (
         CheckConstraint(
-            "(sortie_id IS NOT NULL) + (parcours_id IS NOT NULL) + (participant_id IS NOT NULL) = 1",
+            "(sortie_id IS NOT NULL) + (parcours_id IS NOT NULL) + (participant_id IS NOT NULL)"
+            " + (depense_id IS NOT NULL) = 1",
             name="one_owner"),
     )
 
@@ -346,3 +349,96 @@ class Document(Base):
     sortie_id: Mapped[int | None] = mapped_column(ForeignKey("sortie.id", ondelete="CASCADE"), index=True)
     parcours_id: Mapped[int | None] = mapped_column(ForeignKey("parcours.id", ondelete="CASCADE"), index=True)
     participant_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"), index=True)
+    depense_id: Mapped[int | None] = mapped_column(ForeignKey("depense.id", ondelete="CASCADE"), index=True)
+
+
+class Personnel(Base):
+    """A member of staff working on an operation."""
+
+    __tablename__ = "personnel"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    operation_id: Mapped[int] = mapped_column(ForeignKey("operation.id", ondelete="CASCADE"), index=True)
+    nom: Mapped[str] = mapped_column(String(100))
+    prenom: Mapped[str] = mapped_column(String(100))
+    fonction: Mapped[str] = mapped_column(String(30))
+    contrat: Mapped[str] = mapped_column(String(20), default="CDI")
+    etp: Mapped[Decimal] = mapped_column(Hundredths, default=Decimal(1))
+    #: Default affectation to the operation, in percent (two decimals).
+    taux_affectation_pct: Mapped[Decimal] = mapped_column(Hundredths, default=Decimal(100))
+    #: lettre_mission (fixed monthly affectation) or fiche_temps (time sheets).
+    justification: Mapped[str] = mapped_column(String(20), default="lettre_mission")
+
+
+class CoutPersonnel(Base):
+    """One month of a staff member: loaded salary cost and the affectation that month."""
+
+    __tablename__ = "cout_personnel"
+    __table_args__ = (
+        UniqueConstraint("personnel_id", "mois", name="uq_cout_personnel_mois"),
+        CheckConstraint("taux_affectation_pct >= 0 AND taux_affectation_pct <= 10000", name="taux"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    personnel_id: Mapped[int] = mapped_column(ForeignKey("personnel.id", ondelete="CASCADE"), index=True)
+    mois: Mapped[date] = mapped_column(Date)
+    cout_charge: Mapped[Decimal] = mapped_column(Money)
+    taux_affectation_pct: Mapped[Decimal] = mapped_column(Hundredths)
+
+
+class Depense(Base):
+    """An expense of an operation, with its invoice attached as a document."""
+
+    __tablename__ = "depense"
+    __table_args__ = (CheckConstraint("montant > 0", name="montant_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    operation_id: Mapped[int] = mapped_column(ForeignKey("operation.id", ondelete="CASCADE"), index=True)
+    date: Mapped[date] = mapped_column(Date)
+    categorie: Mapped[str] = mapped_column(String(20))
+    fournisseur: Mapped[str | None] = mapped_column(String(200))
+    numero_piece: Mapped[str | None] = mapped_column(String(60))
+    libelle: Mapped[str] = mapped_column(String(300))
+    montant: Mapped[Decimal] = mapped_column(Money)
+    date_paiement: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Ressource(Base):
+    """A line of the plan de financement: who funds how much."""
+
+    __tablename__ = "ressource"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    operation_id: Mapped[int] = mapped_column(ForeignKey("operation.id", ondelete="CASCADE"), index=True)
+    financeur: Mapped[str] = mapped_column(String(30))
+    libelle: Mapped[str] = mapped_column(String(200), default="")
+    montant_prevu: Mapped[Decimal] = mapped_column(Money)
+
+    versements: Mapped[list[Versement]] = relationship(cascade="all, delete-orphan", order_by="Versement.date")
+
+
+class Versement(Base):
+    """Money received from a funder: avance, acompte or solde."""
+
+    __tablename__ = "versement"
+    __table_args__ = (CheckConstraint("montant > 0", name="montant_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ressource_id: Mapped[int] = mapped_column(ForeignKey("ressource.id", ondelete="CASCADE"), index=True)
+    date: Mapped[date] = mapped_column(Date)
+    nature: Mapped[str] = mapped_column(String(20))  # avance / acompte / solde
+    montant: Mapped[Decimal] = mapped_column(Money)
+
+
+class LigneBudget(Base):
+    """The planned amount of one expense category (prévisionnel)."""
+
+    __tablename__ = "ligne_budget"
+    __table_args__ = (UniqueConstraint("operation_id", "categorie", name="uq_budget_operation_categorie"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    operation_id: Mapped[int] = mapped_column(ForeignKey("operation.id", ondelete="CASCADE"), index=True)
+    categorie: Mapped[str] = mapped_column(String(20))
+    montant_prevu: Mapped[Decimal] = mapped_column(Money)
