@@ -15,6 +15,7 @@ fiche's CER length, 6 months by default) until the person changes the end themse
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
@@ -50,6 +51,15 @@ from aapdesk.services import operations as operations_service
 from aapdesk.services import participants as participants_service
 from aapdesk.services.activity import MODALITES, AccompanimentRecord, CerInput, EntretienInput, SuspensionInput
 from aapdesk.services.context import AppContext
+
+@dataclass(frozen=True)
+class CerRef:
+    """What a row of the CER table carries (``id`` keeps it selected across reloads)."""
+
+    id: int
+    signature: date
+    demande_renouvellement: date | None
+
 
 DIAGNOSTIC_NATURES = {"initial": "Diagnostic initial", "actualisation": "Actualisation"}
 NO_DATE = "—"
@@ -131,7 +141,7 @@ class AccompanimentDialog(QDialog):
             raise LookupError("ce parcours n'appartient pas à ce participant")
         self.parcours = parcours
         self.participant_name = f"{detail.data.prenom} {detail.data.nom}"
-        self.todo_name = f"{detail.data.nom.upper()} {detail.data.prenom}"
+        self.todo_name = f"{detail.data.nom} {detail.data.prenom}"  # as todo_list writes it
         self.operation = operations_service.get_operation(app, parcours.operation_id)
         self.milestones: Milestones = self.operation.rules.jalons if self.operation.rules else Milestones()
         self.record: AccompanimentRecord | None = None
@@ -159,7 +169,7 @@ class AccompanimentDialog(QDialog):
         self.reload()
         self._reset_forms()
         self.tabs.setFocus()
-        self.resize(1060, 720)
+        self.resize(1040, 700)
 
     # --- building ------------------------------------------------------------------------
 
@@ -298,7 +308,7 @@ class AccompanimentDialog(QDialog):
         ])
         self.cers_table.set_rows([
             ([format_date(signature), format_date(end), format_bool(valide), format_bool(renewal),
-              format_date(request) or "pas encore demandée"], (cer_id, signature, request))
+              format_date(request) or "pas encore demandée"], CerRef(cer_id, signature, request))
             for cer_id, signature, end, valide, renewal, request in record.cers
         ])
         if self.cers_table.current_object() is None and record.cers:
@@ -440,21 +450,26 @@ class AccompanimentDialog(QDialog):
             self._written(self.suspension_form)
         return ok
 
+    def _renewal_saved(self) -> None:
+        # A bound method, not a lambda: a lambda on the signal of a dialog deleted on close
+        # crashes PySide 6 at the deletion ("shared QObject was deleted directly").
+        self._written(None)
+
     def request_renewal(self) -> RenewalDialog | None:
         selected = self.cers_table.current_object()
-        if selected is None:
+        if not isinstance(selected, CerRef):
             return None
-        cer_id, signature, current = selected
-        dialog = RenewalDialog(self.app, cer_id, signature, current, self)
+        dialog = RenewalDialog(self.app, selected.id, selected.signature, selected.demande_renouvellement, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.saved.connect(lambda: self._written(None))
+        dialog.saved.connect(self._renewal_saved)
         dialog.open()
         return dialog
 
 
 def open_accompaniment(app: AppContext, participant_id: int, parcours_id: int, parent: QWidget,
-                       on_changed: Callable[[], object] | None = None) -> AccompanimentDialog:
-    """Open the record (deleted on close); ``on_changed`` runs after every write."""
+                       on_changed: object = None) -> AccompanimentDialog:
+    """Open the record (deleted on close); ``on_changed`` (a signal or a bound method, never a
+    lambda: see :meth:`AccompanimentDialog._renewal_saved`) is triggered after every write."""
     dialog = AccompanimentDialog(app, participant_id, parcours_id, parent)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     if on_changed is not None:

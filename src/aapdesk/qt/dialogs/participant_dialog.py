@@ -167,7 +167,7 @@ class ParticipantDialog(FormDialog):
         box = QGroupBox("À faire")
         column = QVBoxLayout(box)
         self.todos = TodoList(hidden_columns=(COL_PARTICIPANT,), visible_rows=4)
-        self.todos.open_requested.connect(lambda row: self.follow_parcours_id(row.parcours_id))
+        self.todos.open_requested.connect(self._open_todo)
         column.addWidget(self.todos)
         return box
 
@@ -278,6 +278,9 @@ class ParticipantDialog(FormDialog):
         if self.participant_id is None or parcours_id is None:
             return None
         return open_accompaniment(self.app, self.participant_id, parcours_id, self, self._accompaniment_changed)
+
+    def _open_todo(self, row: object) -> AccompanimentDialog | None:
+        return self.follow_parcours_id(getattr(row, "parcours_id", None))
 
     def _accompaniment_changed(self) -> None:
         self._show_todos()

@@ -353,7 +353,7 @@ class HomePage(Page):
         """Double-click on a task: the accompaniment record of its parcours."""
         if row.participant_id is None or row.parcours_id is None:
             return None
-        return open_accompaniment(self.app, row.participant_id, row.parcours_id, self, self.changed.emit)
+        return open_accompaniment(self.app, row.participant_id, row.parcours_id, self, self.changed)
 
     def _table_height(self, rows: int) -> int:
         """Tall enough for every operation (there are few), so the table needs no inner scrolling."""

@@ -164,7 +164,7 @@ class ParticipantsPage(Page):
         row = self.selected_row()
         if row is None or row.parcours_id is None:
             return None
-        return open_accompaniment(self.app, row.participant_id, row.parcours_id, self, self.changed.emit)
+        return open_accompaniment(self.app, row.participant_id, row.parcours_id, self, self.changed)
 
     def _open(self, dialog: ParticipantDialog) -> ParticipantDialog:
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
