@@ -95,7 +95,8 @@ class MessageRecorder:
     """Stands in for :mod:`aapdesk.qt.messages`; ``answers`` says what the person would click."""
 
     calls: list[tuple[str, str, str]] = field(default_factory=list)
-    answers: dict[str, bool] = field(default_factory=lambda: {"confirm": True, "ask_open_existing": False})
+    answers: dict[str, bool] = field(default_factory=lambda: {"confirm": True, "ask_open_existing": False,
+                                                              "open_document": True})
 
     def kinds(self) -> list[str]:
         return [kind for kind, _title, _text in self.calls]
@@ -115,7 +116,8 @@ def recorded_messages(monkeypatch) -> MessageRecorder:
             return recorder.answers.get(kind)
         return fake
 
-    for kind in ("info", "error", "confirm", "ask_open_existing"):
+    # open_document would launch the system's PDF viewer: recorded with the file's path as title.
+    for kind in ("info", "error", "confirm", "ask_open_existing", "open_document"):
         monkeypatch.setattr(messages, kind, record(kind))
 
     def refuse(self, *args, **kwargs):

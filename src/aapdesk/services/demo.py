@@ -116,7 +116,12 @@ def _build_demo(app: AppContext, participants: int, seed: int) -> dict[str, int]
         operations.append((plan, row))
     if not operations:
         raise ValidationError([Problem("", "aucun dispositif de la démonstration n'est dans le catalogue")])
-    weights = [plan.share for plan, _ in operations]
+    def elapsed(plan: DemoPlan) -> float:
+        """Share of the operation already run: a convention that started last month has few people yet."""
+        span = (plan.fin - plan.debut).days or 1
+        return min(1.0, max(0.25, (min(today, plan.fin) - plan.debut).days / span))
+
+    weights = [plan.share * elapsed(plan) for plan, _ in operations]
     created = 0
     attempts = 0
     while created < participants and attempts < participants * 5:

@@ -284,3 +284,13 @@ def export_proof_bundle(app: AppContext, operation_id: int, dest, *, start: date
         journal(session, app.now(), "export_preuves", "operation", operation_id, operation_id=operation_id,
                 details=f"{counts['exits']} sorties, {counts['files']} fichiers")
     return counts
+
+
+def exit_rules_for(app: AppContext, operation_id: int) -> tuple[Dispositif, ExitRules]:
+    """The operation's own rules and exit classification table, read-only (the exit dialog
+    classifies as the person types, with exactly the table the saved exit will be counted by)."""
+    with app.reading() as session:
+        op = session.get(Operation, operation_id)
+        if op is None:
+            raise LookupError("opération introuvable")
+        return operation_rules(app, op)

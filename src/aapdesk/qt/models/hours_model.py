@@ -505,7 +505,7 @@ class HoursModel(QAbstractTableModel):
     # --- legend ----------------------------------------------------------------------
 
     def legend(self, capacity: int | None = None) -> str:
-        """« Mois valorisables : 106 / objectif 240 (20 postes × 12) · Mois sous le seuil : 51 · ... »."""
+        """« Mois valorisables : 106 / objectif 240 (20 postes × 12) · Mois sous le seuil (en orange) : 51 · … »."""
         if self.grid is None:
             return ""
         totals, target = self.grid.totals, self.grid.months_target
@@ -515,7 +515,7 @@ class HoursModel(QAbstractTableModel):
             if target is not None:
                 basis = f"{capacity} postes × 12" if capacity else "postes × 12"
                 valorisables += f" / objectif {format_number(target)} ({basis})"
-            parts += [valorisables, f"Mois sous le seuil : {totals.sous_seuil}",
+            parts += [valorisables, f"Mois sous le seuil (en orange) : {totals.sous_seuil}",
                       f"Total MAD : {hours_text(totals.mad)}\u00a0h"]
         else:
             presence = f"Mois de présence : {totals.presents}"

@@ -41,20 +41,27 @@ class ActivityPage(Page):
     def __init__(self, app: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(app, "Activité", parent)
         self.operation_combo = QComboBox()
-        self.operation_combo.setMinimumContentsLength(34)
+        self.operation_combo.setMinimumContentsLength(52)
         self.operation_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.as_of_edit = DateEdit(empty_page=app.today())
         self.as_of_edit.setToolTip("Les chiffres sont comptés jusqu'à cette date (incluse)")
         self.operation_info = hint_label()
         self.operation_info.setWordWrap(False)
+        self.operation_info.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom)
+        # The operation's fiche, period and capacity go on the title's line, where there is room.
+        title = self.layout_.takeAt(0).widget()
+        title_row = QHBoxLayout()
+        title_row.addWidget(title)
+        title_row.addStretch(1)
+        title_row.addWidget(self.operation_info)
+        self.layout_.insertLayout(0, title_row)
         bar = QHBoxLayout()
         bar.addWidget(QLabel("Opération"))
         bar.addWidget(self.operation_combo)
         bar.addSpacing(16)
         bar.addWidget(QLabel("Arrêté au"))
         bar.addWidget(self.as_of_edit)
-        bar.addSpacing(16)
-        bar.addWidget(self.operation_info, 1)
+        bar.addStretch(1)
         self.layout_.addLayout(bar)
         self.empty_hint = hint_label(NO_OPERATION)
         self.layout_.addWidget(self.empty_hint)
@@ -93,7 +100,11 @@ class ActivityPage(Page):
         if chosen not in self._operations:
             default = default_operation(ops, self.app.today())
             chosen = default.id if default else None
-        select_data(self.operation_combo, chosen)
+        self.operation_combo.blockSignals(True)  # refilling is not a choice: the date chosen stays
+        try:
+            select_data(self.operation_combo, chosen)
+        finally:
+            self.operation_combo.blockSignals(False)
         self.empty_hint.setVisible(not ops)
         for widget in (self.tabs, self.operation_combo, self.as_of_edit):
             widget.setEnabled(bool(ops))

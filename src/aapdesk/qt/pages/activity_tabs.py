@@ -8,12 +8,15 @@ Tabs that write emit ``changed`` (the main window then refreshes every page) and
 
 from __future__ import annotations
 
+import html
 from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -33,7 +36,7 @@ from aapdesk.qt.models.participants_model import fold
 from aapdesk.qt.widgets.common import hint_label, section_label
 from aapdesk.qt.widgets.field_errors import error_banner
 from aapdesk.qt.widgets.file_active_chart import FileActiveChart
-from aapdesk.qt.widgets.hours_table import HoursTable
+from aapdesk.qt.widgets.hours_table import HoursFooter, HoursTable
 from aapdesk.qt.widgets.inputs import fill_combo, select_data
 from aapdesk.qt.widgets.tables import SimpleTable
 from aapdesk.services import activity as activity_service
@@ -41,9 +44,20 @@ from aapdesk.services.activity import COMITE_NATURES, AtelierRow, ComiteRow, Fil
 from aapdesk.services.context import AppContext
 from aapdesk.services.operations import OperationRow
 
-HOURS_HELP = ("Saisie comme dans un tableur : tapez un nombre (12,5), Entrée pour descendre, Tab pour passer au mois "
-              "suivant, Suppr pour effacer, Ctrl+V pour coller un bloc copié depuis Excel, Ctrl+Z pour annuler. "
-              "Les cellules grises ne se saisissent pas (parcours pas en cours ce mois-là).")
+HOURS_HELP = ("Comme dans un tableur : tapez un nombre (12,5) · Entrée : descendre · Suppr : effacer · "
+              "Ctrl+V : coller un bloc copié d'Excel · Ctrl+Z : annuler · en gris : parcours pas en cours ce mois-là")
+
+
+def compact(table: SimpleTable) -> SimpleTable:
+    """Rows as tall as the text, like the participants table: more months and people on screen."""
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
+    return table
+
+
+def select_last(table: SimpleTable) -> None:
+    """Nothing chosen yet: the latest row (the last comité or atelier), so its details and buttons show."""
+    if table.current_object() is None and table.rowCount():
+        table.selectRow(table.rowCount() - 1)
 
 
 def has_mad(op: OperationRow | None) -> bool:
@@ -70,8 +84,13 @@ class ActivityTab(QWidget):
         self.column.setSpacing(8)
 
     def show_operation(self, op: OperationRow | None, as_of: date | None) -> None:
+        if (op.id if op else None) != (self.operation.id if self.operation else None):
+            self.operation_changed()
         self.operation, self.as_of = op, as_of
         self.reload()
+
+    def operation_changed(self) -> None:
+        """Another operation is about to be shown: forget what was chosen in the previous one."""
 
     def reload(self) -> None:
         """Read the shown operation again."""
@@ -83,6 +102,8 @@ class HoursTab(ActivityTab):
     def __init__(self, app: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(app, parent)
         self.kind = QComboBox()
+        self.kind.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.help = hint_label(HOURS_HELP)
         self.undo_button = QPushButton("Annuler")
         self.redo_button = QPushButton("Rétablir")
         self.model = HoursModel(app, self)
@@ -91,17 +112,21 @@ class HoursTab(ActivityTab):
         top = QHBoxLayout()
         top.addWidget(QLabel("Afficher"))
         top.addWidget(self.kind)
-        top.addStretch(1)
+        top.addSpacing(12)
+        top.addWidget(self.help, 1)
         top.addWidget(self.undo_button)
         top.addWidget(self.redo_button)
         self.column.addLayout(top)
-        self.help = hint_label(HOURS_HELP)
-        self.column.addWidget(self.help)
         self.status_line = error_banner()
         self.column.addWidget(self.status_line)
         self.table = HoursTable()
         self.table.setModel(self.model)
-        self.column.addWidget(self.table, 1)
+        self.footer = HoursFooter(self.table)
+        grid = QVBoxLayout()
+        grid.setSpacing(0)
+        grid.addWidget(self.table, 1)
+        grid.addWidget(self.footer)
+        self.column.addLayout(grid, 1)
         self.legend = QLabel()
         self.legend.setWordWrap(True)
         self.column.addWidget(self.legend)
@@ -122,7 +147,8 @@ class HoursTab(ActivityTab):
     def reload(self) -> None:
         op = self.operation
         mad = has_mad(op)
-        chosen = self.kind.currentData()
+        same_operation = op is not None and self.model.grid is not None and self.model.grid.operation_id == op.id
+        chosen = self.kind.currentData() if same_operation else None
         kinds = [MAD, ACCOMPAGNEMENT] if mad else [ACCOMPAGNEMENT]
         fill_combo(self.kind, [(KIND_LABELS[k], k) for k in kinds])
         if not select_data(self.kind, chosen):
@@ -131,6 +157,7 @@ class HoursTab(ActivityTab):
         self.model.load(op.id if op else None, self.as_of, has_mad=mad)
         self.model.set_kind(self.kind.currentData())
         self.table.fit_columns()
+        self.footer.follow_columns()
         self.hide_refusal()
         self._update_legend()
 
@@ -165,13 +192,16 @@ class FileActiveTab(ActivityTab):
     def __init__(self, app: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(app, parent)
         self.view: FileActiveView | None = None
-        self.table = SimpleTable(self.MONTH_HEADERS, right_aligned=(1, 2, 3, 4, 5))
+        self.table = compact(SimpleTable(self.MONTH_HEADERS, right_aligned=(1, 2, 3, 4, 5)))
         self.year_title = section_label("Fonctionnement annuel")
-        self.year_table = SimpleTable(self.YEAR_HEADERS, right_aligned=(2, 3, 4))
+        self.year_table = compact(SimpleTable(self.YEAR_HEADERS, right_aligned=(2, 3, 4)))
         self.rate = QLabel()
         self.rate.setWordWrap(True)
         self.explanation = hint_label()
         self.chart = FileActiveChart()
+        for table in (self.table, self.year_table):
+            table.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # figures to read, nothing to select
+            table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
 
         left = QVBoxLayout()
         left.addWidget(self.table, 3)
@@ -179,6 +209,7 @@ class FileActiveTab(ActivityTab):
         left.addWidget(self.year_table, 1)
         left.addWidget(self.rate)
         left.addWidget(self.explanation)
+        left.addStretch(1)  # the tables are as tall as their rows; the room left goes below
         self.left_panel = QWidget()
         self.left_panel.setLayout(left)
         left.setContentsMargins(0, 0, 0, 0)
@@ -199,11 +230,20 @@ class FileActiveTab(ActivityTab):
         year_headers[3] = word
         self.year_table.setHorizontalHeaderLabels(year_headers)
         months = view.months if view else ()
-        self.table.set_rows([
+        rows: list[tuple[list[str], object]] = [
             ([format_month(m.month), str(m.entrees), str(m.sorties), str(m.file_active),
               "" if m.places is None else str(m.places), format_percent(m.occupation)], m)
             for m in months
-        ])
+        ]
+        if months:
+            rows.append((["Total", str(sum(m.entrees for m in months)), str(sum(m.sorties for m in months)),
+                          "", "", ""], None))
+        self.table.set_rows(rows)
+        if months:
+            bold = self.table.font()
+            bold.setBold(True)
+            for column in range(self.table.columnCount()):
+                self.table.item(len(rows) - 1, column).setFont(bold)
         annual = view is not None and view.mode is FileActiveMode.ANNUELLE
         self.year_title.setVisible(annual)
         self.year_table.setVisible(annual)
@@ -213,6 +253,8 @@ class FileActiveTab(ActivityTab):
             for y in (view.years if annual and view else ())
         ])
         self.left_panel.setFixedWidth(self._table_width())
+        for table in (self.table, self.year_table):
+            table.setMaximumHeight(self._table_height(table))
         self.rate.setText(self._rate_text(view))
         self.explanation.setText(
             "Fonctionnement annuel : l'occupation se mesure au 31 décembre de chaque année (ou à la date d'arrêté). "
@@ -227,13 +269,19 @@ class FileActiveTab(ActivityTab):
         return width + self.table.verticalScrollBar().sizeHint().width() + 2 * self.table.frameWidth() + 4
 
     @staticmethod
+    def _table_height(table: SimpleTable) -> int:
+        rows = sum(table.rowHeight(r) for r in range(table.rowCount()))
+        return table.horizontalHeader().sizeHint().height() + rows + 2 * table.frameWidth() + 2
+
+    @staticmethod
     def _rate_text(view: FileActiveView | None) -> str:
         if view is None:
             return ""
         if view.taux_occupation is None:
             return "Taux d'occupation : — (pas de places ni de postes renseignés pour l'opération)"
         return (f"<b>Taux d'occupation au {format_date(view.as_of)} : {format_percent(view.taux_occupation)}</b>"
-                + (f" · file active actuelle : {view.current.file_active}" if view.current else ""))
+                + (f" · file active fin {format_month(view.current.month)} : {view.current.file_active}"
+                   if view.current else ""))
 
     def _fill_chart(self, op: OperationRow | None, view: FileActiveView | None) -> None:
         if op is None or view is None:
@@ -256,10 +304,16 @@ class ComitesTab(ActivityTab):
         self.rule = hint_label()
         self.next_due = QLabel()
         self.next_due.setWordWrap(True)
-        self.table = SimpleTable(("Date", "Nature", "Statut", "Tableau de bord envoyé", "Participants", "Décisions"),
-                                 stretch_column=5)
+        self.table = compact(SimpleTable(
+            ("Date", "Nature", "Statut", "Tableau de bord envoyé", "Participants", "Décisions"), stretch_column=5))
         self.new_button = QPushButton("Nouveau comité")
         self.edit_button = QPushButton("Modifier")
+        self.details_box = QGroupBox("Comité sélectionné")
+        self.details = QLabel()
+        self.details.setWordWrap(True)
+        self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        QVBoxLayout(self.details_box).addWidget(self.details)
         for widget in (self.reminder, self.rule, self.next_due):
             self.column.addWidget(widget)
         self.column.addWidget(self.table, 1)
@@ -268,6 +322,7 @@ class ComitesTab(ActivityTab):
         buttons.addWidget(self.edit_button)
         buttons.addStretch(1)
         self.column.addLayout(buttons)
+        self.column.addWidget(self.details_box, 1)
         self.new_button.clicked.connect(self.open_new)
         self.edit_button.clicked.connect(self.edit_selected)
         self.table.activated_object.connect(self.open_comite)
@@ -283,6 +338,7 @@ class ComitesTab(ActivityTab):
             for c in rows
         ])
         self.table.setColumnWidth(4, min(self.table.columnWidth(4), 320))
+        select_last(self.table)
         self.reminder.setText(self._reminder_text(op))
         self.reminder.setVisible(bool(self.reminder.text()))
         libelle = op.rules.comites.libelle if op is not None and op.rules is not None else ""
@@ -314,8 +370,25 @@ class ComitesTab(ActivityTab):
         return " · ".join(
             f"{'En retard' if t.overdue else 'À faire'} : {t.label} (échéance {format_date(t.due)})" for t in todos)
 
+    def operation_changed(self) -> None:
+        self.table.clearSelection()
+
     def _update_buttons(self) -> None:
-        self.edit_button.setEnabled(isinstance(self.table.current_object(), ComiteRow))
+        comite = self.table.current_object()
+        self.edit_button.setEnabled(isinstance(comite, ComiteRow))
+        self.details.setText(self._details_text(comite) if isinstance(comite, ComiteRow)
+                             else "Sélectionnez un comité pour lire ses participants, notes et décisions.")
+
+    @staticmethod
+    def _details_text(comite: ComiteRow) -> str:
+        def block(title: str, text: str) -> str:
+            body = html.escape(text).replace("\n", "<br>") if text.strip() else "<i>non renseigné</i>"
+            return f"<p><b>{title}</b><br>{body}</p>"
+
+        head = (f"<p><b>{COMITE_NATURES.get(comite.nature, comite.nature)} du {format_date(comite.date)}</b> · "
+                f"tableau de bord {'envoyé' if comite.tableau_de_bord_envoye else 'non envoyé'}</p>")
+        return head + block("Participants", comite.participants) + block("Notes", comite.notes) + block(
+            "Décisions", comite.decisions)
 
     def open_new(self) -> ComiteDialog | None:
         return self.open_comite(None)
@@ -352,8 +425,8 @@ def _one_line(text: str, limit: int = 90) -> str:
 class AteliersTab(ActivityTab):
     def __init__(self, app: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(app, parent)
-        self.table = SimpleTable(("Date", "Titre", "Durée", "Animateur", "Inscrits", "Présents"),
-                                 stretch_column=1, right_aligned=(2, 4, 5))
+        self.table = compact(SimpleTable(("Date", "Titre", "Durée", "Animateur", "Inscrits", "Présents"),
+                                         stretch_column=1, right_aligned=(2, 4, 5)))
         self.summary = hint_label()
         self.new_button = QPushButton("Nouvel atelier")
         self.edit_button = QPushButton("Modifier")
@@ -361,7 +434,7 @@ class AteliersTab(ActivityTab):
         self.blank_button = QPushButton("Feuille d'émargement vierge")
         self.prefilled_button.setToolTip("PDF avec le nom des inscrits, à faire signer pendant l'atelier")
         self.blank_button.setToolTip("PDF sans noms, pour un atelier ouvert")
-        self.counts = SimpleTable(("Participant", "Ateliers suivis"), stretch_column=0, right_aligned=(1,))
+        self.counts = compact(SimpleTable(("Participant", "Ateliers suivis"), stretch_column=0, right_aligned=(1,)))
 
         left = QVBoxLayout()
         left.setContentsMargins(0, 0, 0, 0)
@@ -404,6 +477,7 @@ class AteliersTab(ActivityTab):
               str(sum(1 for *_p, present in a.inscrits if present))], a)
             for a in rows
         ])
+        select_last(self.table)
         registrations = sum(len(a.inscrits) for a in rows)
         presences = sum(1 for a in rows for *_p, present in a.inscrits if present)
         hours = sum(a.duree_minutes for a in rows) / 60
@@ -430,6 +504,9 @@ class AteliersTab(ActivityTab):
             if self.counts.item(row, 0).text() == name:
                 return int(self.counts.item(row, 1).text())
         return None
+
+    def operation_changed(self) -> None:
+        self.table.clearSelection()
 
     def _update_buttons(self) -> None:
         selected = isinstance(self.table.current_object(), AtelierRow)

@@ -4,11 +4,15 @@ Arrows move, typing a number starts editing (replacing the cell), Enter saves an
 down, Tab saves and goes right, Esc cancels, Del clears the selected cells (0 h),
 Ctrl+C / Ctrl+V copy and paste blocks with a spreadsheet, Ctrl+Z / Ctrl+Y undo and redo.
 Saving is the model's business (:class:`~aapdesk.qt.models.hours_model.HoursModel`).
+
+The model's "Total" row is not shown in the table itself but in :class:`HoursFooter`, a
+one-row view under it that follows its columns and sideways scrolling: the monthly
+totals stay in sight however many parcours the operation has.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
@@ -73,10 +77,14 @@ class HoursTable(QTableView):
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.setWordWrap(False)
         self.setCornerButtonEnabled(False)
-        self.horizontalHeader().setHighlightSections(True)
+        header = self.horizontalHeader()
+        header.setHighlightSections(True)
+        # « sept. 2024 » on two lines: twelve months and the total fit beside the names.
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap)
+        header.setFixedHeight(header.fontMetrics().lineSpacing() * 2 + 10)
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
 
     def hours_model(self) -> HoursModel:
         model = self.model()
@@ -90,7 +98,8 @@ class HoursTable(QTableView):
         number = metrics.horizontalAdvance("9\u202f999,5") + 14
         for column in range(model.columnCount()):
             title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
-            header.resizeSection(column, max(number, header_metrics.horizontalAdvance(title) + 14))
+            widest_word = max((header_metrics.horizontalAdvance(word) for word in title.split()), default=0)
+            header.resizeSection(column, max(number, widest_word + 16))
 
     # --- moving ------------------------------------------------------------------------
 
@@ -99,7 +108,8 @@ class HoursTable(QTableView):
         model = self.model()
         if not current.isValid() or model is None:
             return
-        row = min(max(current.row() + rows, 0), model.rowCount() - 1)
+        last = model.total_row - 1 if isinstance(model, HoursModel) else model.rowCount() - 1  # totals: footer
+        row = min(max(current.row() + rows, 0), max(last, 0))
         column = min(max(current.column() + columns, 0), model.columnCount() - 1)
         self.setCurrentIndex(model.index(row, column))
 
@@ -158,3 +168,53 @@ class HoursTable(QTableView):
         if text:
             QGuiApplication.clipboard().setText(text)
         return text
+
+
+class HoursFooter(QTableView):
+    """The "Total" row of ``table``'s model, always visible under it."""
+
+    def __init__(self, table: HoursTable, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.table = table
+        self.setModel(table.model())
+        self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setWordWrap(False)
+        self.setCornerButtonEnabled(False)
+        self.horizontalHeader().setVisible(False)
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.verticalHeader().setDefaultSectionSize(table.verticalHeader().defaultSectionSize())
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFixedHeight(self.verticalHeader().defaultSectionSize() + 2 * self.frameWidth())
+        model = table.hours_model()
+        model.modelReset.connect(self.follow_rows)
+        table.horizontalHeader().sectionResized.connect(lambda column, _old, new: self.setColumnWidth(column, new))
+        table.horizontalScrollBar().valueChanged.connect(self.horizontalScrollBar().setValue)
+        table.verticalScrollBar().rangeChanged.connect(lambda *_args: QTimer.singleShot(0, self.follow_margins))
+        self.follow_rows()
+
+    def follow_rows(self) -> None:
+        """Show only the total row here and hide it in the table; align widths with the table."""
+        model = self.table.hours_model()
+        for row in range(model.rowCount()):
+            total = row == model.total_row
+            self.setRowHidden(row, not total)
+            self.table.setRowHidden(row, total)
+        self.follow_columns()
+
+    def follow_columns(self) -> None:
+        for column in range(self.table.model().columnCount()):
+            self.setColumnWidth(column, self.table.columnWidth(column))
+        width = max(self.table.verticalHeader().sizeHint().width(), self.verticalHeader().sizeHint().width())
+        self.table.verticalHeader().setFixedWidth(width)
+        self.verticalHeader().setFixedWidth(width)
+        self.follow_margins()
+
+    def follow_margins(self) -> None:
+        """Room for the table's vertical scroll bar, so both scroll sideways over the same width."""
+        bar = self.table.verticalScrollBar()
+        self.setViewportMargins(0, 0, bar.sizeHint().width() if bar.isVisible() else 0, 0)
+        self.horizontalScrollBar().setValue(self.table.horizontalScrollBar().value())
