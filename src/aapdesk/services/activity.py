@@ -506,10 +506,50 @@ def todo_list(app: AppContext, *, operation_id: int | None = None, participant_i
                 rows.append(TodoRow(item.due, item.overdue, item.code, item.label, op.code, item.parcours_id, pid, name))
             if participant_id is None:
                 rows += _operation_reminders(session, op, rules, as_of)
+    rows += _document_todos(app, as_of, operation_id, participant_id)
     if horizon_days is not None:
         limit = as_of + timedelta(days=horizon_days)
         rows = [r for r in rows if r.due <= limit]
     return sorted(rows, key=lambda r: (not r.overdue, r.due, r.operation_code, r.participant))
+
+
+PROOF_DELAY_DAYS = 30
+
+
+def _document_todos(app: AppContext, as_of: date, operation_id: int | None, participant_id: int | None) -> list[TodoRow]:
+    """Exits to qualify or lacking their proof, and expenses to put right (funders' contrôle de service fait)."""
+    from aapdesk.domain.finances import EXCLUDING, ISSUES
+    from aapdesk.services.exits import exit_todos
+    from aapdesk.services.finances import expense_todos
+
+    rows = []
+    for code, row in exit_todos(app, as_of):
+        if operation_id is not None and code != _code_of(app, operation_id):
+            continue
+        if participant_id is not None and row.participant_id != participant_id:
+            continue
+        due = row.date_sortie + timedelta(days=PROOF_DELAY_DAYS)
+        what = "Sortie à qualifier (type de sortie)" if row.type is None else (
+            f"Pièce probante à joindre : {row.type_label} du {row.date_sortie:%d/%m/%Y}")
+        rows.append(TodoRow(due, due < as_of, "preuve" if row.type else "sortie", what, code, row.parcours_id,
+                            row.participant_id, f"{row.nom} {row.prenom}"))
+    if participant_id is None:
+        for code, expense in expense_todos(app, as_of):
+            if operation_id is not None and code != _code_of(app, operation_id):
+                continue
+            labels = ", ".join(ISSUES[i] for i in expense.issues)
+            # unpaid is normal for a recent invoice; outside the period or an ineligible category is an error now
+            blocking = bool(EXCLUDING.intersection(expense.issues) - {"non_acquittee"})
+            rows.append(TodoRow(expense.date, blocking, "depense",
+                                f"Dépense « {expense.libelle} » ({expense.montant:.2f} €) : {labels}".replace(".", ",", 1),
+                                code))
+    return rows
+
+
+def _code_of(app: AppContext, operation_id: int) -> str:
+    with app.reading() as session:
+        op = session.get(Operation, operation_id)
+        return op.code if op else ""
 
 
 def _operation_reminders(session: Session, op: Operation, rules: Dispositif, as_of: date) -> list[TodoRow]:

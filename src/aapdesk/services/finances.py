@@ -9,7 +9,7 @@ pages, so the Finances page, the CLI and the reports agree to the cent.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -371,18 +371,7 @@ def finance_view(app: AppContext, operation_id: int, au: date | None = None) -> 
             staff_rows.append(StaffRow(person.id, person.nom, person.prenom, person.fonction, person.contrat, person.etp,
                                        person.taux_affectation_pct, person.justification, tuple(months), total,
                                        tuple(sorted(problems))))
-        expenses = session.scalars(select(Depense).where(Depense.operation_id == op.id).order_by(Depense.date, Depense.id)).all()
-        invoice_counts: dict[int, int] = {}
-        for (depense_id,) in session.execute(select(Document.depense_id).where(Document.depense_id.in_([e.id for e in expenses]))):
-            invoice_counts[depense_id] = invoice_counts.get(depense_id, 0) + 1
-        lines = [fin.ExpenseLine(e.id, e.date, e.categorie, e.montant, e.fournisseur or "", e.numero_piece or "",
-                                 e.date_paiement, invoice_counts.get(e.id, 0) > 0) for e in expenses]
-        duplicates = fin.probable_duplicates(lines)
-        expense_rows = tuple(
-            ExpenseRow(e.id, e.date, e.categorie, e.fournisseur or "", e.numero_piece or "", e.libelle, e.montant,
-                       e.date_paiement, invoice_counts.get(e.id, 0),
-                       tuple(fin.expense_issues(line, period, as_of, funding.categories_eligibles, duplicates)))
-            for e, line in zip(expenses, lines))
+        expense_rows = _expense_rows(session, op, funding, period, as_of)
         resources = []
         for r in session.scalars(select(Ressource).where(Ressource.operation_id == op.id).order_by(Ressource.id)):
             received = tuple((v.id, v.date, v.nature, v.montant) for v in r.versements if v.date <= as_of)
@@ -416,6 +405,21 @@ def finance_view(app: AppContext, operation_id: int, au: date | None = None) -> 
                        tuple(resources), estimate, received, assumptions)
 
 
+def _expense_rows(session, op: Operation, funding, period: Period, as_of: date) -> tuple[ExpenseRow, ...]:  # type: ignore[no-untyped-def]
+    expenses = session.scalars(select(Depense).where(Depense.operation_id == op.id).order_by(Depense.date, Depense.id)).all()
+    invoice_counts: dict[int, int] = {}
+    for (depense_id,) in session.execute(select(Document.depense_id).where(Document.depense_id.in_([e.id for e in expenses]))):
+        invoice_counts[depense_id] = invoice_counts.get(depense_id, 0) + 1
+    lines = [fin.ExpenseLine(e.id, e.date, e.categorie, e.montant, e.fournisseur or "", e.numero_piece or "",
+                             e.date_paiement, invoice_counts.get(e.id, 0) > 0) for e in expenses]
+    duplicates = fin.probable_duplicates(lines)
+    return tuple(
+        ExpenseRow(e.id, e.date, e.categorie, e.fournisseur or "", e.numero_piece or "", e.libelle, e.montant,
+                   e.date_paiement, invoice_counts.get(e.id, 0),
+                   tuple(fin.expense_issues(line, period, as_of, funding.categories_eligibles, duplicates)))
+        for e, line in zip(expenses, lines))
+
+
 def _estimate(app: AppContext, operation_id: int, rules: Dispositif, amount: Decimal, as_of: date,
               capacity: int | None, assumptions: Assumptions, *, eligible_realised: Decimal,
               eligible_planned: Decimal, eligible_staff: Decimal) -> fin.Estimate:
@@ -444,16 +448,17 @@ def _estimate(app: AppContext, operation_id: int, rules: Dispositif, amount: Dec
 
 
 def expense_todos(app: AppContext, au: date | None = None) -> list[tuple[str, ExpenseRow]]:
-    """Expenses with an issue, for the to-do list: (operation code, row)."""
+    """Expenses of operations in progress (or ended less than 3 months ago, bilan time) with an issue."""
     found = []
+    today = au or app.today()
     with app.reading() as session:
-        ops = [(op.id, op.code, op.fin) for op in session.scalars(select(Operation).order_by(Operation.code))]
-    for op_id, code, _end in ops:
-        view = finance_view(app, op_id, au)
-        found += [(code, row) for row in view.expenses if row.issues]
+        for op in session.scalars(select(Operation).order_by(Operation.code)):
+            if op.fin < today - timedelta(days=92) or op.debut > today:
+                continue
+            rules = parse_dispositif(op.regles, f"opération {op.code}")
+            rows = _expense_rows(session, op, rules.financement, Period(op.debut, op.fin), min(today, op.fin + timedelta(days=92)))
+            found += [(op.code, row) for row in rows if row.issues]
     return found
-
-
 
 
 def write_time_sheet(app: AppContext, personnel_id: int, month: YearMonth, dest: Path | None = None) -> Path:
