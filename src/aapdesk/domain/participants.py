@@ -142,3 +142,14 @@ def share_of_young(birth_and_entry: list[tuple[date, date]], age_limit: int = 26
         return 0.0
     young = sum(1 for birth, entry in birth_and_entry if is_under(birth, entry, age_limit))
     return young / len(birth_and_entry)
+
+
+def sort_key(nom: str, prenom: str) -> tuple[str, str]:
+    """Alphabetical order as people expect it: accents and case ignored (BÉCOURT before BOULANGER)."""
+    import unicodedata
+
+    def fold(text: str) -> str:
+        decomposed = unicodedata.normalize("NFKD", text.casefold().replace("œ", "oe").replace("æ", "ae"))
+        return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+    return fold(nom), fold(prenom)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from aapdesk.domain import activity as act
 from aapdesk.domain.dispositif import Dispositif, FileActiveMode, parse_dispositif
+from aapdesk.domain.participants import sort_key
 from aapdesk.domain.periods import Period, YearMonth, add_months
 from aapdesk.domain.problems import Problem, ValidationError, require
 from aapdesk.services.context import AppContext, journal
@@ -76,6 +77,7 @@ def load_activity(session: Session, operation_id: int) -> OperationActivity:
         .where(Parcours.operation_id == operation_id)
         .order_by(Participant.nom, Participant.prenom, Parcours.date_entree)
     ).all()
+    rows = sorted(rows, key=lambda pair: (sort_key(pair[1].nom, pair[1].prenom), pair[0].date_entree))
     parcours = tuple(
         ParcoursInfo(
             span=act.ParcoursSpan(p.id, p.date_entree, p.date_sortie, person.zone),

@@ -29,6 +29,7 @@ from aapdesk.domain.exits import (
     classify,
     summarize,
 )
+from aapdesk.domain.participants import sort_key
 from aapdesk.domain.periods import YearMonth
 from aapdesk.domain.problems import Problem, ValidationError, require
 from aapdesk.services.context import AppContext, journal
@@ -104,6 +105,7 @@ def _rows_for(app: AppContext, session: Session, op: Operation, as_of: date) -> 
     proof_counts = dict(session.execute(
         select(Document.sortie_id, func.count()).where(Document.sortie_id.in_(sortie_ids)).group_by(Document.sortie_id)
     ).all()) if sortie_ids else {}
+    pairs = sorted(pairs, key=lambda t: (t[0].date_sortie, sort_key(t[1].nom, t[1].prenom)))
     rows = []
     for parcours, person, sortie in pairs:
         if sortie is None:
