@@ -85,6 +85,8 @@ def demo_ctx(tmp_path, demo_db):
     folder = tmp_path / "donnees"
     folder.mkdir()
     shutil.copy2(demo_db, folder / demo_db.name)
+    # the demo's proofs and invoices live beside the database: without them the store is inconsistent
+    shutil.copytree(demo_db.parent / "documents", folder / "documents")
     ctx = _open(folder)
     yield ctx
     ctx.db.close(ctx.now(), backup=False)

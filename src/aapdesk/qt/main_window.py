@@ -25,6 +25,8 @@ from aapdesk.qt import messages
 from aapdesk.qt.dialogs.welcome_dialog import WelcomeDialog
 from aapdesk.qt.pages.activity_page import ActivityPage
 from aapdesk.qt.pages.base import Page, PlaceholderPage
+from aapdesk.qt.pages.exits_page import ExitsPage
+from aapdesk.qt.pages.finances_page import FinancesPage
 from aapdesk.qt.pages.home_page import HomePage
 from aapdesk.qt.pages.participants_page import ParticipantsPage
 from aapdesk.qt.pages.settings_page import SettingsPage
@@ -34,12 +36,6 @@ from aapdesk.services.context import AppContext
 
 #: Pages whose content comes with later versions: (key, title, what will appear there).
 PLACEHOLDERS = (
-    ("sorties", "Sorties",
-     "Vous enregistrerez ici les sorties des participants, leur catégorie (emploi durable, de transition, "
-     "sortie positive…) et les justificatifs qui les prouvent."),
-    ("finances", "Finances",
-     "Vous saisirez ici les dépenses de chaque opération et verrez l'estimation de la subvention selon le "
-     "modèle de financement du dispositif."),
     ("rapports", "Rapports",
      "Vous produirez ici les bilans et tableaux de bord à remettre aux financeurs, en PDF et en tableur."),
 )
@@ -63,11 +59,13 @@ class MainWindow(QMainWindow):
         self.home = HomePage(app)
         self.participants = ParticipantsPage(app)
         self.activity = ActivityPage(app)
+        self.exits = ExitsPage(app)
+        self.finances = FinancesPage(app)
         self.settings = SettingsPage(app)
         placeholders = {key: PlaceholderPage(app, title, sentence) for key, title, sentence in PLACEHOLDERS}
         self.pages: dict[str, Page] = {
-            "accueil": self.home, "participants": self.participants, "activite": self.activity, **placeholders,
-            "parametres": self.settings,
+            "accueil": self.home, "participants": self.participants, "activite": self.activity,
+            "sorties": self.exits, "finances": self.finances, **placeholders, "parametres": self.settings,
         }
         self._build_central()
         self._build_menus()

@@ -540,9 +540,11 @@ def _document_todos(app: AppContext, as_of: date, operation_id: int | None, part
             if operation_id is not None and code != _code_of(app, operation_id):
                 continue
             labels = ", ".join(ISSUES[i] for i in expense.issues)
-            # unpaid is normal for a recent invoice; outside the period or an ineligible category is an error now
-            blocking = bool(EXCLUDING.intersection(expense.issues) - {"non_acquittee"})
-            rows.append(TodoRow(expense.date, blocking, "depense",
+            # Outside the period or an ineligible category is wrong now; a missing invoice, an unpaid bill
+            # or a duplicate gets the same 30 days as a missing proof.
+            wrong_now = bool(EXCLUDING.intersection(expense.issues) - {"non_acquittee"})
+            due = expense.date if wrong_now else expense.date + timedelta(days=PROOF_DELAY_DAYS)
+            rows.append(TodoRow(due, due < as_of, "depense",
                                 f"Dépense « {expense.libelle} » ({expense.montant:.2f} €) : {labels}".replace(".", ",", 1),
                                 code))
     return rows

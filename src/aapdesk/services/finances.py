@@ -361,7 +361,8 @@ def finance_view(app: AppContext, operation_id: int, au: date | None = None) -> 
                                     .order_by(CoutPersonnel.mois)).all()
             months, problems, total = [], set(), Decimal(0)
             for line in lines:
-                if not period.contains(line.mois):
+                # a month counts once it has begun by the as-of date, like expenses paid by then
+                if not period.contains(line.mois) or line.mois > as_of:
                     continue
                 month_line = fin.StaffMonth(person.nom, person.fonction, line.cout_charge, line.taux_affectation_pct / HUNDRED)
                 eligible = fin.eligible_staff_cost(month_line, funding)

@@ -8,7 +8,9 @@ whether they came (a registered person is present unless unticked).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from PySide6.QtCore import Qt
@@ -18,6 +20,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QPushButton,
     QTableWidget,
@@ -27,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from aapdesk.domain.problems import Problem, ValidationError
+from aapdesk.formatting import format_date
 from aapdesk.qt.dialogs.base import FormDialog
 from aapdesk.qt.models.participants_model import fold
 from aapdesk.qt.widgets.common import hint_label
@@ -102,6 +106,7 @@ class AttendanceList(QWidget):
         self.all_button = QPushButton("Inscrire tout le monde")
         self.none_button = QPushButton("Tout décocher")
         self.count_label = hint_label()
+        self.count_label.setWordWrap(False)
         buttons = QHBoxLayout()
         buttons.addWidget(self.all_button)
         buttons.addWidget(self.none_button)
@@ -177,10 +182,19 @@ class AttendanceList(QWidget):
 
 
 def operation_people(app: AppContext, operation_id: int, extra: Sequence[tuple[int, str, str]] = ()) -> list[tuple[int, str]]:
-    """(participant id, "NOM Prénom") of everyone with a parcours in the operation, by name."""
-    people = {p.participant_id: f"{p.nom} {p.prenom}" for p in activity_service.operation_activity(app, operation_id).parcours}
+    """(participant id, "NOM Prénom") of everyone with a parcours in the operation, by name.
+
+    Two people with the same name are told apart by their birth date.
+    """
+    births: dict[int, date | None] = {}
+    names: dict[int, str] = {}
+    for p in activity_service.operation_activity(app, operation_id).parcours:
+        names[p.participant_id], births[p.participant_id] = f"{p.nom} {p.prenom}", p.birth
     for pid, nom, prenom in extra:
-        people.setdefault(pid, f"{nom} {prenom}")
+        names.setdefault(pid, f"{nom} {prenom}")
+    homonyms = {name for name, count in Counter(fold(n) for n in names.values()).items() if count > 1}
+    people = {pid: f"{name} (née ou né le {format_date(births[pid])})" if fold(name) in homonyms and births.get(pid)
+              else name for pid, name in names.items()}
     return sorted(people.items(), key=lambda item: fold(item[1]))
 
 
@@ -209,8 +223,10 @@ class AtelierDialog(FormDialog):
         form.addRow("Titre", e.field("titre", self.titre))
         form.addRow("Durée", e.field("duree", self.duree))
         form.addRow("Animateur", e.field("animateur", self.animateur))
-        form.addRow("Participants", e.field("participants", self.attendance))
         self.layout_.addLayout(form)
+        # Outside the form, so the list takes the height the dialog is given (a form row would not).
+        self.layout_.addWidget(QLabel("Participants : cochez les inscrits, décochez « présent » pour un absent"))
+        self.layout_.addWidget(e.field("participants", self.attendance), 20)
         self.finish_layout()
         self.setMinimumSize(560, 620)
         if atelier is not None:

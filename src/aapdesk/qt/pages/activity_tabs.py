@@ -28,11 +28,10 @@ from aapdesk.domain.dispositif import FileActiveMode
 from aapdesk.domain.periods import Period
 from aapdesk.formatting import format_bool, format_date, format_month, format_number, format_percent
 from aapdesk.qt import messages
-from aapdesk.qt.dialogs.atelier_dialog import AtelierDialog, format_duration
+from aapdesk.qt.dialogs.atelier_dialog import AtelierDialog, format_duration, operation_people
 from aapdesk.qt.dialogs.comite_dialog import ComiteDialog
 from aapdesk.qt.display import plural
 from aapdesk.qt.models.hours_model import ACCOMPAGNEMENT, KIND_LABELS, MAD, HoursModel
-from aapdesk.qt.models.participants_model import fold
 from aapdesk.qt.widgets.common import hint_label, section_label
 from aapdesk.qt.widgets.field_errors import error_banner
 from aapdesk.qt.widgets.file_active_chart import FileActiveChart
@@ -368,7 +367,8 @@ class ComitesTab(ActivityTab):
         todos = [t for t in activity_service.todo_list(self.app, operation_id=op.id, horizon_days=None)
                  if t.code in ("comite", "tableau_de_bord")]
         return " · ".join(
-            f"{'En retard' if t.overdue else 'À faire'} : {t.label} (échéance {format_date(t.due)})" for t in todos)
+            f"{'En retard' if t.overdue else 'À faire'} : {t.label}"
+            + ("" if format_date(t.due) in t.label else f" (échéance {format_date(t.due)})") for t in todos)
 
     def operation_changed(self) -> None:
         self.table.clearSelection()
@@ -493,15 +493,12 @@ class AteliersTab(ActivityTab):
             self.counts.set_rows([])
             return
         counts = activity_service.attendance_counts(self.app, op.id)
-        people = {p.participant_id: f"{p.nom} {p.prenom}"
-                  for p in activity_service.operation_activity(self.app, op.id).parcours}
-        ordered = sorted(people.items(), key=lambda item: fold(item[1]))
-        self.counts.set_rows([([name, str(counts.get(pid, 0))], pid) for pid, name in ordered])
+        self.counts.set_rows([([name, str(counts.get(pid, 0))], pid) for pid, name in operation_people(self.app, op.id)])
 
-    def attendance_count(self, name: str) -> int | None:
-        """The count shown for a participant (tests, and the screenshot check)."""
+    def attendance_count(self, participant_id: int) -> int | None:
+        """The count shown for a participant, None when they are not listed."""
         for row in range(self.counts.rowCount()):
-            if self.counts.item(row, 0).text() == name:
+            if self.counts.object_at(row) == participant_id:
                 return int(self.counts.item(row, 1).text())
         return None
 
