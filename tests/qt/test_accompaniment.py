@@ -244,3 +244,29 @@ def test_suivi_from_participant_form_and_its_todos(qtbot, window, demo_ctx):
         assert dialog.add_cer()
     assert form.todos.rows() == activity_service.todo_list(demo_ctx, participant_id=row.participant_id)
     assert "cer_signature" not in {r.code for r in form.todos.rows()}
+
+
+def test_parcours_documents_are_attached_in_the_record(qtbot, demo_ctx, row, tmp_path):
+    from aapdesk.services import documents as documents_service
+
+    dialog = open_record(qtbot, demo_ctx, row)
+    index = dialog.tabs.indexOf(dialog.documents)
+    assert dialog.tabs.tabText(index) == "Documents (0)"
+    cer_scan = tmp_path / "CER signé.pdf"
+    cer_scan.write_bytes(b"%PDF CER")
+    dialog.documents.attach_files([cer_scan])
+    stored = documents_service.list_documents(demo_ctx, parcours_id=row.parcours_id)
+    assert [d.nom_original for d in stored] == ["CER signé.pdf"]
+    assert dialog.tabs.tabText(index) == "Documents (1)"
+
+
+def test_participant_form_holds_the_persons_own_documents(qtbot, demo_ctx, row, tmp_path):
+    from aapdesk.services import documents as documents_service
+
+    dialog = ParticipantDialog(demo_ctx, row.participant_id)
+    qtbot.addWidget(dialog)
+    attestation = tmp_path / "notification RQTH.pdf"
+    attestation.write_bytes(b"%PDF notification")
+    dialog.documents.attach_files([attestation])
+    assert [d.nom_original for d in documents_service.list_documents(demo_ctx, participant_id=row.participant_id)] == [
+        "notification RQTH.pdf"]

@@ -145,3 +145,18 @@ def test_signing_a_cer_from_home_updates_the_list(qtbot, window, demo_ctx):
     assert len(after) == len(before) - 1
     assert home.todos.model.rowCount() == len(after)
     assert home.late_card.number.text() == str(sum(1 for t in after if t.overdue))
+
+
+def test_home_shows_the_finances_estimate_of_each_current_operation(window, demo_ctx):
+    from aapdesk.formatting import format_money
+    from aapdesk.services import finances, operations
+
+    window.refresh_all()
+    cards = window.home.current_operations.cards
+    assert cards
+    for op in operations.list_operations(demo_ctx):
+        if op.code in cards and op.montant is not None:
+            view = finances.finance_view(demo_ctx, op.id)
+            line = cards[op.code].estimate_line
+            assert format_money(view.estimate.montant_estime) in line
+            assert format_money(view.solde) in line

@@ -45,8 +45,10 @@ from aapdesk.qt.widgets.dates import DateEdit
 from aapdesk.qt.widgets.field_errors import FieldErrors, error_banner
 from aapdesk.qt.widgets.inputs import CountSpin, fill_combo, select_data
 from aapdesk.qt.widgets.tables import SimpleTable
+from aapdesk.qt.widgets.documents_widget import DocumentsWidget
 from aapdesk.qt.widgets.todo_list import COL_OPERATION, COL_PARTICIPANT, TodoList, rows_from_items
 from aapdesk.services import activity as activity_service
+from aapdesk.services import documents as documents_service
 from aapdesk.services import operations as operations_service
 from aapdesk.services import participants as participants_service
 from aapdesk.services.activity import MODALITES, AccompanimentRecord, CerInput, EntretienInput, SuspensionInput
@@ -157,6 +159,13 @@ class AccompanimentDialog(QDialog):
         self.tabs.addTab(self._build_cers(), "CER")
         self.tabs.addTab(self._build_diagnostics(), "Diagnostics")
         self.tabs.addTab(self._build_suspensions(), "Suspensions")
+        # CER, diagnostic, attestations: the parcours' own documents, kept in the document store
+        self.documents = DocumentsWidget(app, natures=("cer", "diagnostic", "attestation", "autre"),
+                                         empty_text="Aucun document joint à ce parcours.")
+        self.documents.set_owner(parcours_id=parcours_id)
+        self.documents.changed.connect(self._count_documents)
+        self.documents.changed.connect(self.changed)
+        self.tabs.addTab(self.documents, "Documents")
         self.layout_.addWidget(self.tabs, 1)
         self.layout_.addWidget(section_label("Jalons à venir"))
         self.todos = TodoList(hidden_columns=(COL_OPERATION, COL_PARTICIPANT), visible_rows=4,
@@ -327,7 +336,12 @@ class AccompanimentDialog(QDialog):
             self.tabs.setTabText(index, f"{name} ({len(rows)})")
         self.todos.set_rows(rows_from_items(record.todos, record.operation_code, self.participant_id,
                                             self.todo_name))
+        self._count_documents()
         self._update_renewal_button()
+
+    def _count_documents(self) -> None:
+        count = len(documents_service.list_documents(self.app, parcours_id=self.parcours_id))
+        self.tabs.setTabText(self.tabs.indexOf(self.documents), f"Documents ({count})")
 
     def _update_rdv_hint(self, record: AccompanimentRecord) -> None:
         parts = []

@@ -35,6 +35,7 @@ from aapdesk.qt.dialogs.parcours_dialog import ParcoursDialog, ParcoursFields
 from aapdesk.qt.widgets.dates import DateEdit
 from aapdesk.qt.widgets.inputs import EMPTY_CHOICE, coded_items, combo_text, fill_combo, select_data
 from aapdesk.qt.widgets.tables import SimpleTable
+from aapdesk.qt.widgets.documents_widget import DocumentsWidget
 from aapdesk.qt.widgets.todo_list import COL_PARTICIPANT, TodoList
 from aapdesk.services import activity as activity_service
 from aapdesk.services import operations as operations_service
@@ -77,6 +78,7 @@ class ParticipantDialog(FormDialog):
         else:
             self.layout_.addWidget(self._build_parcours_list())
             self.layout_.addWidget(self._build_todos())
+            self.layout_.addWidget(self._build_documents(participant_id))
             self.load(participant_id)
         self.finish_layout()
         self.setMinimumWidth(940)  # room for the long labels of niveaux and prescripteurs
@@ -161,6 +163,18 @@ class ParticipantDialog(FormDialog):
         buttons.addWidget(self.follow_button)
         buttons.addStretch(1)
         column.addLayout(buttons)
+        return box
+
+    def _build_documents(self, participant_id: int) -> QGroupBox:
+        """The person's own documents (identity-free attestations, RQTH notification…), not a parcours'."""
+        box = QGroupBox("Documents du participant")
+        column = QVBoxLayout(box)
+        self.documents = DocumentsWidget(self.app, natures=("attestation", "autre"),
+                                         empty_text="Aucun document joint. Ceux d'un parcours (CER, diagnostic) "
+                                                    "se joignent dans son suivi.")
+        self.documents.set_owner(participant_id=participant_id)
+        self.documents.table.setMinimumHeight(60)
+        column.addWidget(self.documents)
         return box
 
     def _build_todos(self) -> QGroupBox:

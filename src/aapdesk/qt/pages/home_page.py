@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from aapdesk.domain.dispositif import FileActiveMode
-from aapdesk.formatting import format_number, format_percent
+from aapdesk.formatting import format_money, format_number, format_percent
 from aapdesk.qt.dialogs.accompaniment_dialog import AccompanimentDialog, open_accompaniment
 from aapdesk.qt.display import capacity_text, dispositif_short, operation_status, period_text, plural
 from aapdesk.qt.pages.base import Page
@@ -37,6 +37,8 @@ from aapdesk.qt.widgets.field_errors import ERROR_COLOR
 from aapdesk.qt.widgets.tables import SimpleTable
 from aapdesk.qt.widgets.todo_list import TodoList
 from aapdesk.services import activity as activity_service
+from aapdesk.services import finances as finances_service
+from aapdesk.services.finances import FinanceView
 from aapdesk.services import operations as operations_service
 from aapdesk.services import participants as participants_service
 from aapdesk.services import structure as structure_service
@@ -168,11 +170,20 @@ def indicator_lines(ind: MilestoneIndicators, op: OperationRow) -> list[tuple[st
     return lines
 
 
+def estimate_text(finance: FinanceView | None) -> str:
+    """« Subvention estimée : 35 100,00 € sur 46 800,00 € · solde à attendre : 11 700,00 € » (Finances page figures)."""
+    if finance is None or finance.estimate is None:
+        return ""
+    e = finance.estimate
+    return (f"Subvention estimée : {format_money(e.montant_estime)} sur {format_money(e.montant_conventionne)} · "
+            f"reçu : {format_money(finance.received_from_departement)} · solde à attendre : {format_money(finance.solde)}")
+
+
 class CurrentOperationCard(QFrame):
     """One operation in progress: this month's file active, its occupation bar and its indicators."""
 
     def __init__(self, op: OperationRow, view: FileActiveView, indicators: MilestoneIndicators,
-                 parent: QWidget | None = None) -> None:
+                 finance: FinanceView | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("operationCard")
         self.setStyleSheet("#operationCard { background-color: palette(base); border: 1px solid palette(mid); "
@@ -222,6 +233,13 @@ class CurrentOperationCard(QFrame):
             grid.addWidget(value_label, row, 1)
         column.addSpacing(4)
         column.addLayout(grid)
+        self.estimate_line = estimate_text(finance)
+        if self.estimate_line:
+            estimate = QLabel(self.estimate_line)
+            estimate.setWordWrap(True)
+            estimate.setToolTip("\n".join(finance.estimate.hypotheses) if finance and finance.estimate else "")
+            column.addSpacing(4)
+            column.addWidget(estimate)
         column.addStretch(1)
 
 
@@ -237,14 +255,14 @@ class CurrentOperationsPanel(QWidget):
         self.grid.setColumnStretch(1, 1)
         self.cards: dict[str, CurrentOperationCard] = {}
 
-    def set_operations(self, items: list[tuple[OperationRow, FileActiveView, MilestoneIndicators]]) -> None:
+    def set_operations(self, items: list[tuple[OperationRow, FileActiveView, MilestoneIndicators, FinanceView | None]]) -> None:
         while self.grid.count():
             widget = self.grid.takeAt(0).widget()
             if widget is not None:
                 widget.deleteLater()
         self.cards = {}
-        for index, (op, view, indicators) in enumerate(items):
-            card = CurrentOperationCard(op, view, indicators)
+        for index, (op, view, indicators, finance) in enumerate(items):
+            card = CurrentOperationCard(op, view, indicators, finance)
             self.cards[op.code] = card
             self.grid.addWidget(card, index // 2, index % 2)
 
@@ -326,7 +344,8 @@ class HomePage(Page):
 
         self.current_operations.set_operations([
             (op, activity_service.file_active_view(self.app, op.id),
-             activity_service.milestone_indicators(self.app, op.id))
+             activity_service.milestone_indicators(self.app, op.id),
+             finances_service.finance_view(self.app, op.id) if op.montant is not None else None)
             for op in sorted(running, key=lambda o: o.code)
         ])
         self.current_title.setVisible(bool(running))
