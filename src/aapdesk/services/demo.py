@@ -315,8 +315,9 @@ def _demo_finances(app: AppContext, rng: random.Random, op: OperationRow, today:
         base = Decimal(rng.choice((2650, 2890, 3120, 3480)))
         finances.save_staff_costs(app, op.id, [
             finances.StaffCostInput(person, m, base + Decimal(rng.randint(-60, 90))) for m in months])
-    model = op.rules.financement.modele.value if op.rules else ""
-    if model in ("depenses", "fse_contrepartie") or rng.random() < 0.5:
+    # SIAE and price-per-place fiches fund staff only: their expenses would all be ineligible.
+    funds_expenses = op.rules is not None and "fonctionnement" in op.rules.financement.categories_eligibles
+    if funds_expenses and op.rules.financement.modele.value in ("depenses", "fse_contrepartie"):
         suppliers = (("Loyers Artois Habitat", "fonctionnement", "Loyer du local", 850),
                      ("EDF", "fonctionnement", "Électricité", 160),
                      ("Transdev Artois", "participants", "Titres de transport des participants", 240),
