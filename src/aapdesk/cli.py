@@ -139,6 +139,14 @@ def build_parser() -> argparse.ArgumentParser:
     bundle.add_argument("--du", type=_iso_date, metavar="AAAA-MM-JJ", help="sorties à partir de cette date")
     bundle.add_argument("--au", type=_iso_date, metavar="AAAA-MM-JJ", help="sorties jusqu'à cette date")
 
+    report = sub.add_parser("report", help="rapports pour le financeur")
+    report_sub = report.add_subparsers(dest="name", metavar="RAPPORT", required=True)
+    ind = report_sub.add_parser("indicateurs", help="indicateurs d'une opération en JSON")
+    ind.add_argument("--operation", required=True, metavar="CODE")
+    ind.add_argument("--au", type=_iso_date, metavar="AAAA-MM-JJ",
+                     help="date d'arrêté (par défaut : aujourd'hui, ou la fin de l'opération si elle est passée)")
+    ind.add_argument("--out", metavar="FICHIER", help="fichier JSON à écrire (sinon : la sortie standard)")
+
     demo = sub.add_parser("demo", help="créer une structure de démonstration (dossier vide)")
     demo.add_argument("--participants", type=_positive_int, default=100)
     demo.add_argument("--seed", type=int, default=62)
@@ -232,7 +240,7 @@ def _with_app(args: argparse.Namespace, clock: Callable | None) -> int:
         if app.db.warning:
             print(f"Attention : {app.db.warning}", file=sys.stderr)
         handler = {
-            "structure": _structure, "operation": _operation, "demo": _demo, "activite": _activite, "sorties": _sorties,
+            "structure": _structure, "operation": _operation, "demo": _demo, "activite": _activite, "sorties": _sorties, "report": _report,
             "check": _check, "backup": _backup,
         }[args.command]
         return handler(app, args)
@@ -327,6 +335,25 @@ def _sorties(app, args) -> int:  # type: ignore[no-untyped-def]
         achieved = format_percent(objective.achieved) if objective.is_rate else decimal_text(objective.achieved)
         target = format_percent(objective.target) if objective.is_rate else decimal_text(objective.target)
         print(f"Objectif – {objective.label} : {achieved} pour {target} {'(atteint)' if objective.met else ''}")
+    return EXIT_OK
+
+
+def _report(app, args) -> int:  # type: ignore[no-untyped-def]
+    import json
+    from pathlib import Path
+
+    from aapdesk.files import write_atomically
+    from aapdesk.services import reporting
+    from aapdesk.services.operations import get_operation
+
+    op = get_operation(app, args.operation)
+    data = reporting.indicators(app, op.id, args.au)
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    if args.out:
+        write_atomically(Path(args.out), lambda handle: handle.write(text.encode("utf-8") + b"\n"))
+        print(f"Indicateurs écrits : {args.out}", file=sys.stderr)
+    else:
+        print(text)
     return EXIT_OK
 
 
