@@ -19,6 +19,9 @@ run: $(STAMP)
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
 
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench.py
+
 demo: $(STAMP)
 	$(BIN)/aapdesk-cli --data-dir data-dev demo
 

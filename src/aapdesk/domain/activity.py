@@ -84,11 +84,16 @@ def present_months(span: ParcoursSpan, period: Period, as_of: date | None = None
     window = _clip_to(period, as_of)
     if window is None:
         return []
-    return [
-        month
-        for month in window.months()
-        if _active_between(span, max(month.first_day, window.start), min(month.last_day, window.end))
-    ]
+    # The active days inside the window form one interval; its months are the present months.
+    first_day = max(span.entry, window.start)
+    last_day = window.end if span.exit is None else min(span.exit, window.end)
+    if first_day > last_day:
+        return []
+    months, current, last = [], YearMonth.of(first_day), YearMonth.of(last_day)
+    while current <= last:
+        months.append(current)
+        current = current.add(1)
+    return months
 
 
 # --- file active and occupation ------------------------------------------------------
@@ -264,13 +269,12 @@ def parcours_months(
     if as_of < period.start:
         return []
     present = set(present_months(span, period, as_of))
-    last = _last_month(period, as_of)
-    in_range = [m for m in period.months() if m <= last]
+    first, last = YearMonth.of(period.start), _last_month(period, as_of)
+    # only months that are present or carry hours can produce a row
+    in_range = sorted(present | {m for m in hours_by_month if first <= m <= last})
     rows = []
     for month in in_range:
         recorded = hours_by_month.get(month)
-        if month not in present and recorded is None:
-            continue
         mad = recorded.mad if recorded else Decimal(0)
         valorisable = month in present and (threshold is None or mad >= threshold)
         rows.append(
@@ -296,21 +300,25 @@ def activity_totals(
 ) -> ActivityTotals:
     """Totals over all parcours; hours only count in months where their parcours is present."""
     grouped = group_hours(hours)
-    months = [
+    return totals_of(
         month
         for span in spans
         for month in parcours_months(
             span, period, grouped.get(span.id, {}),
             mad_threshold(rules_funding, span.zone, default_zone), as_of,
         )
-        if month.present
-    ]
+    )
+
+
+def totals_of(months: Iterable[ParcoursMonth]) -> ActivityTotals:
+    """Totals of month rows: hours only count in months where their parcours is present."""
+    present = [m for m in months if m.present]
     return ActivityTotals(
-        presents=len(months),
-        valorisables=sum(1 for m in months if m.valorisable),
-        sous_seuil=sum(1 for m in months if m.sous_seuil),
-        mad=sum((m.mad for m in months), Decimal(0)),
-        accompagnement=sum((m.accompagnement for m in months), Decimal(0)),
+        presents=len(present),
+        valorisables=sum(1 for m in present if m.valorisable),
+        sous_seuil=sum(1 for m in present if m.sous_seuil),
+        mad=sum((m.mad for m in present), Decimal(0)),
+        accompagnement=sum((m.accompagnement for m in present), Decimal(0)),
     )
 
 

@@ -7,6 +7,7 @@ file and the field, in French; :func:`to_plain` gives the JSON-ready inverse.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 import typing
 from datetime import date
@@ -27,7 +28,7 @@ class CatalogueError(Exception):
 def parse_record(cls: type, data: Any, source: str, path: str) -> Any:
     if not isinstance(data, dict):
         raise CatalogueError(source, path or "(racine)", "une table est attendue")
-    hints = typing.get_type_hints(cls)
+    hints = _type_hints(cls)
     known = {f.name: f for f in dataclasses.fields(cls)}
     unknown = sorted(set(data) - set(known))
     if unknown:
@@ -40,6 +41,12 @@ def parse_record(cls: type, data: Any, source: str, path: str) -> Any:
         elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
             raise CatalogueError(source, sub, "champ obligatoire manquant")
     return cls(**values)
+
+
+@functools.lru_cache(maxsize=None)
+def _type_hints(cls: type) -> dict[str, Any]:
+    """Resolved annotations of a record class (resolving them evaluates strings: do it once per class)."""
+    return typing.get_type_hints(cls)
 
 
 def _join(path: str, name: str) -> str:

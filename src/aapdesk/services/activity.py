@@ -71,26 +71,31 @@ def load_activity(session: Session, operation_id: int) -> OperationActivity:
     op = session.get(Operation, operation_id)
     if op is None:
         raise LookupError("opération introuvable")
+    # Plain column queries: an operation may hold hundreds of parcours and thousands of hours rows.
     rows = session.execute(
-        select(Parcours, Participant)
+        select(Parcours.id, Parcours.date_entree, Parcours.date_sortie, Parcours.date_orientation,
+               Parcours.premier_rdv, Parcours.referent, Participant.id, Participant.nom, Participant.prenom,
+               Participant.date_naissance, Participant.zone)
         .join(Participant, Participant.id == Parcours.participant_id)
         .where(Parcours.operation_id == operation_id)
-        .order_by(Participant.nom, Participant.prenom, Parcours.date_entree)
     ).all()
-    rows = sorted(rows, key=lambda pair: (sort_key(pair[1].nom, pair[1].prenom), pair[0].date_entree))
+    rows = sorted(rows, key=lambda r: (sort_key(r[7], r[8]), r[1]))
     parcours = tuple(
         ParcoursInfo(
-            span=act.ParcoursSpan(p.id, p.date_entree, p.date_sortie, person.zone),
-            participant_id=person.id, nom=person.nom, prenom=person.prenom, birth=person.date_naissance,
-            orientation=p.date_orientation, premier_rdv=p.premier_rdv, referent=p.referent,
+            span=act.ParcoursSpan(pid, entry, exit_date, zone),
+            participant_id=person_id, nom=nom, prenom=prenom, birth=birth,
+            orientation=orientation, premier_rdv=premier_rdv, referent=referent,
         )
-        for p, person in rows
+        for pid, entry, exit_date, orientation, premier_rdv, referent, person_id, nom, prenom, birth, zone in rows
     )
-    ids = [p.span.id for p in parcours]
+    hours_type = MonthlyHours.__table__.c
     hours = tuple(
-        act.MonthlyHours(h.parcours_id, YearMonth.of(h.mois), h.heures_mad, h.heures_accompagnement)
-        for h in session.scalars(select(MonthlyHours).where(MonthlyHours.parcours_id.in_(ids)))
-    ) if ids else ()
+        act.MonthlyHours(parcours_id, YearMonth(mois.year, mois.month), mad, acc)  # the column types convert cents
+        for parcours_id, mois, mad, acc in session.execute(
+            select(hours_type.parcours_id, hours_type.mois, hours_type.heures_mad, hours_type.heures_accompagnement)
+            .join(Parcours, Parcours.id == hours_type.parcours_id)
+            .where(Parcours.operation_id == operation_id))
+    )
     return OperationActivity(
         operation_id=op.id, code=op.code, rules=parse_dispositif(op.regles, f"opération {op.code}"),
         period=Period(op.debut, op.fin), capacity=op.postes if op.postes is not None else op.places,
@@ -189,8 +194,8 @@ def build_hours_grid(activity: OperationActivity, as_of: date) -> HoursGrid:
             total_accompagnement=sum((c.accompagnement for c in counted), Decimal(0)),
             sous_seuil=sum(1 for c in counted if c.sous_seuil),
         ))
-    totals = act.activity_totals([p.span for p in activity.parcours], activity.period, activity.hours,
-                                 activity.rules.financement, activity.zone_defaut, as_of)
+    # the same month rows as the grid shows, totalled by the domain's own rule
+    totals = act.totals_of(cell for row in rows for cell in row.months)
     target = act.months_target(activity.capacity) if activity.rules.uses_postes and activity.capacity else None
     return HoursGrid(activity.operation_id, activity.code, as_of, months, tuple(rows), totals, target)
 

@@ -348,7 +348,17 @@ class FinanceView:
         return None if self.estimate is None else self.estimate.solde(self.received_from_departement)
 
 
-def finance_view(app: AppContext, operation_id: int, au: date | None = None) -> FinanceView:
+@dataclass(frozen=True)
+class ActivityFigures:
+    """What the estimate needs from the activity and exits, when the caller has computed it already."""
+
+    mois_valorisables: int
+    sorties_dynamiques: int
+    taux_occupation: Decimal | None
+
+
+def finance_view(app: AppContext, operation_id: int, au: date | None = None, *,
+                 figures: ActivityFigures | None = None) -> FinanceView:
     with app.reading() as session:
         op = _operation(session, operation_id)
         rules = parse_dispositif(op.regles, f"opération {op.code}")
@@ -397,7 +407,7 @@ def finance_view(app: AppContext, operation_id: int, au: date | None = None) -> 
     received = sum((r.recu for r in resources if r.financeur == "departement"), Decimal(0))
     estimate = None
     if amount is not None:
-        estimate = _estimate(app, operation_id, rules, amount, as_of, capacity, assumptions,
+        estimate = _estimate(app, operation_id, rules, amount, as_of, capacity, assumptions, figures,
                              eligible_realised=total_direct + indirect.amount,
                              eligible_planned=sum(planned_direct.values(), Decimal(0)) + planned_indirect,
                              eligible_staff=direct["personnel"])
@@ -421,20 +431,29 @@ def _expense_rows(session, op: Operation, funding, period: Period, as_of: date) 
         for e, line in zip(expenses, lines))
 
 
-def _estimate(app: AppContext, operation_id: int, rules: Dispositif, amount: Decimal, as_of: date,
-              capacity: int | None, assumptions: Assumptions, *, eligible_realised: Decimal,
-              eligible_planned: Decimal, eligible_staff: Decimal) -> fin.Estimate:
+def activity_figures(app: AppContext, operation_id: int, as_of: date) -> ActivityFigures:
     from aapdesk.services import activity, exits
 
+    data = activity.operation_activity(app, operation_id)
+    return ActivityFigures(activity.build_hours_grid(data, as_of).totals.valorisables,
+                           exits.exits_view(app, operation_id, as_of).summary.dynamiques,
+                           activity.build_file_active_view(data, as_of).taux_occupation)
+
+
+def _estimate(app: AppContext, operation_id: int, rules: Dispositif, amount: Decimal, as_of: date,
+              capacity: int | None, assumptions: Assumptions, figures: ActivityFigures | None, *,
+              eligible_realised: Decimal, eligible_planned: Decimal, eligible_staff: Decimal) -> fin.Estimate:
+    from aapdesk.services import activity
+
     model = rules.financement.modele
+    if model in (FundingModel.SIAE_90_5_5, FundingModel.PRIX_PLACE, FundingModel.FORFAIT_NORD):
+        figures = figures or activity_figures(app, operation_id, as_of)
     if model is FundingModel.SIAE_90_5_5:
-        grid = activity.hours_grid(app, operation_id, as_of)
-        dynamiques = exits.exits_view(app, operation_id, as_of).summary.dynamiques
         return fin.estimate_siae(amount, rules.financement, postes=capacity or 0,
-                                 mois_valorisables=grid.totals.valorisables, sorties_dynamiques=dynamiques,
-                                 qualite=assumptions.qualite)
+                                 mois_valorisables=figures.mois_valorisables,
+                                 sorties_dynamiques=figures.sorties_dynamiques, qualite=assumptions.qualite)
     if model in (FundingModel.PRIX_PLACE, FundingModel.FORFAIT_NORD):
-        rate = activity.file_active_view(app, operation_id, as_of).taux_occupation or Decimal(0)
+        rate = figures.taux_occupation or Decimal(0)
         if model is FundingModel.PRIX_PLACE:
             return fin.estimate_prix_place(amount, rules.financement, taux_occupation=rate, qualite=assumptions.qualite)
         return fin.estimate_forfait(amount, taux_occupation=rate)

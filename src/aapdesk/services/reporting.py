@@ -43,34 +43,39 @@ def participants_counts(app: AppContext, operation_id: int, as_of: date) -> dict
     op = get_operation(app, operation_id)
     window = Period(op.debut, max(op.debut, as_of))
     with app.reading() as session:
-        rows = session.execute(select(Parcours, Participant).join(Participant)
-                               .where(Parcours.operation_id == operation_id)).all()
-    people: dict[int, tuple[Participant, list[Parcours]]] = {}
+        rows = session.execute(
+            select(Parcours.id, Parcours.date_entree, Parcours.date_sortie, Participant.id, Participant.sexe,
+                   Participant.date_naissance, Participant.brsa, Participant.rqth, Participant.qpv)
+            .join(Participant, Participant.id == Parcours.participant_id)
+            .where(Parcours.operation_id == operation_id)).all()
+    people: dict[int, tuple[tuple, list[date]]] = {}
     entered = exited = 0
-    for parcours, person in rows:
-        span = ParcoursSpan(parcours.id, parcours.date_entree, parcours.date_sortie)
+    for parcours_id, entry, exit_date, person_id, *person in rows:
+        span = ParcoursSpan(parcours_id, entry, exit_date)
         if as_of < op.debut or not present_months(span, window, as_of):
             continue
-        people.setdefault(person.id, (person, []))[1].append(parcours)
-        entered += window.contains(parcours.date_entree)
-        exited += parcours.date_sortie is not None and window.contains(parcours.date_sortie)
-    persons = [p for p, _ in people.values()]
-    young = sum(1 for p, parcours in people.values() if is_under(p.date_naissance, min(x.date_entree for x in parcours)))
+        people.setdefault(person_id, (tuple(person), []))[1].append(entry)
+        entered += window.contains(entry)
+        exited += exit_date is not None and window.contains(exit_date)
+    profiles = [p for p, _ in people.values()]  # (sexe, birth, brsa, rqth, qpv)
+    young = sum(1 for (_, birth, *_rest), entries in people.values() if is_under(birth, min(entries)))
     return {
-        "accompagnes": len(persons), "entres": entered, "sortis": exited,
-        "femmes": sum(p.sexe == "F" for p in persons), "hommes": sum(p.sexe == "M" for p in persons),
-        "brsa": sum(p.brsa for p in persons), "moins_26_ans": young, "rqth": sum(p.rqth for p in persons),
-        "qpv": sum(p.qpv for p in persons),
+        "accompagnes": len(profiles), "entres": entered, "sortis": exited,
+        "femmes": sum(p[0] == "F" for p in profiles), "hommes": sum(p[0] == "M" for p in profiles),
+        "brsa": sum(bool(p[2]) for p in profiles), "moins_26_ans": young, "rqth": sum(bool(p[3]) for p in profiles),
+        "qpv": sum(bool(p[4]) for p in profiles),
     }
 
 
 def indicators(app: AppContext, operation_id: int, au: date | None = None) -> dict[str, Any]:
     op = get_operation(app, operation_id)
     as_of = default_as_of(app, operation_id, au)
-    fa = activity.file_active_view(app, operation_id, as_of)
-    grid = activity.hours_grid(app, operation_id, as_of)
+    data = activity.operation_activity(app, operation_id)  # loaded once, shared by every figure below
+    fa = activity.build_file_active_view(data, as_of)
+    grid = activity.build_hours_grid(data, as_of)
     exit_view = exits.exits_view(app, operation_id, as_of)
-    money = finances.finance_view(app, operation_id, as_of)
+    money = finances.finance_view(app, operation_id, as_of, figures=finances.ActivityFigures(
+        grid.totals.valorisables, exit_view.summary.dynamiques, fa.taux_occupation))
     summary = exit_view.summary
     by_type = {t.value: n for t, n in sorted(summary.by_type.items(), key=lambda item: item[0].value)}
     direct = money.direct
