@@ -146,6 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
     ind.add_argument("--au", type=_iso_date, metavar="AAAA-MM-JJ",
                      help="date d'arrêté (par défaut : aujourd'hui, ou la fin de l'opération si elle est passée)")
     ind.add_argument("--out", metavar="FICHIER", help="fichier JSON à écrire (sinon : la sortie standard)")
+    _add_report_commands(report_sub)
 
     demo = sub.add_parser("demo", help="créer une structure de démonstration (dossier vide)")
     demo.add_argument("--participants", type=_positive_int, default=100)
@@ -162,6 +163,39 @@ def build_parser() -> argparse.ArgumentParser:
     restore = backup_sub.add_parser("restore", help="restaurer une sauvegarde (l'état actuel est sauvegardé avant)")
     restore.add_argument("id", metavar="ID")
     return parser
+
+
+def _month(text: str):  # type: ignore[no-untyped-def]
+    from aapdesk.domain.periods import YearMonth
+
+    try:
+        return YearMonth.parse(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"mois attendu au format AAAA-MM : {text!r}") from None
+
+
+def _add_report_commands(report_sub) -> None:  # type: ignore[no-untyped-def]
+    """One subcommand per registered report (tableau-de-bord, reporting-mensuel, cre, bilans…):
+    ``NAME --operation CODE [--au DATE] [--mois AAAA-MM] --out FICHIER``, the format from the extension."""
+    from aapdesk.services.report_registry import available_reports
+
+    try:
+        specs = available_reports()
+    except Exception as exc:  # a broken report module must not take the other commands down
+        print(f"Attention : rapports indisponibles ({exc})", file=sys.stderr)
+        return
+    for spec in specs:
+        if spec.name == "indicateurs":
+            continue
+        extensions = " ou ".join(f".{fmt}" for fmt in spec.formats)
+        command = report_sub.add_parser(spec.name, help=spec.label, description=spec.description or spec.label)
+        command.add_argument("--operation", required=True, metavar="CODE")
+        command.add_argument("--au", type=_iso_date, metavar="AAAA-MM-JJ",
+                             help="date d'arrêté (par défaut : aujourd'hui, ou la fin de l'opération si elle est passée)")
+        command.add_argument("--mois", type=_month, metavar="AAAA-MM", required=spec.needs_month,
+                             help="mois du rapport" + (" (obligatoire)" if spec.needs_month else ""))
+        command.add_argument("--out", required=True, metavar="FICHIER",
+                             help=f"fichier à écrire ({extensions}) : le format suit l'extension")
 
 
 def main(argv: Sequence[str] | None = None, *, clock: Callable | None = None) -> int:
@@ -346,6 +380,8 @@ def _report(app, args) -> int:  # type: ignore[no-untyped-def]
     from aapdesk.services import reporting
     from aapdesk.services.operations import get_operation
 
+    if args.name != "indicateurs":
+        return _generate_report(app, args)
     op = get_operation(app, args.operation)
     data = reporting.indicators(app, op.id, args.au)
     text = json.dumps(data, ensure_ascii=False, indent=2)
@@ -354,6 +390,31 @@ def _report(app, args) -> int:  # type: ignore[no-untyped-def]
         print(f"Indicateurs écrits : {args.out}", file=sys.stderr)
     else:
         print(text)
+    return EXIT_OK
+
+
+def _generate_report(app, args) -> int:  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    from aapdesk.services import report_registry
+    from aapdesk.services.operations import get_operation
+
+    spec = report_registry.get_report(args.name)
+    out = Path(args.out)
+    fmt = out.suffix.lower().lstrip(".")
+    if fmt not in spec.formats:
+        expected = " ou ".join(f".{f}" for f in spec.formats)
+        print(f"Le rapport « {spec.label} » s'écrit en {expected} : donnez à --out l'une de ces extensions "
+              f"(lu : {out.name}).", file=sys.stderr)
+        return EXIT_USAGE
+    op = get_operation(app, args.operation)
+    request = report_registry.ReportRequest(op.id, as_of=args.au, month=args.mois)
+    try:
+        path = report_registry.generate(app, args.name, request, fmt, out)
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(f"{spec.label} écrit : {path}")
     return EXIT_OK
 
 

@@ -1,4 +1,4 @@
-"""The main window: title, navigation, placeholders, status bar, menus, warning banner."""
+"""The main window: title, navigation, every page in place, status bar, menus, warning banner."""
 
 from __future__ import annotations
 
@@ -25,10 +25,14 @@ def test_navigation_switches_pages(window):
     assert window.current_page_key() == "accueil"
 
 
-def test_placeholders_say_what_will_come(window):
-    for key in ("rapports",):
-        text = window.pages[key].sentence.text()
-        assert text.endswith(".") and "TODO" not in text and len(text) > 40
+def test_every_page_is_a_real_page(window):
+    from aapdesk.qt.pages.base import PlaceholderPage
+    from aapdesk.qt.pages.reports_page import ReportsPage
+
+    assert not any(isinstance(page, PlaceholderPage) for page in window.pages.values())
+    page = window.show_page("rapports")
+    assert isinstance(page, ReportsPage) and page is window.reports
+    assert "tableau-de-bord" in page.report_names() or "indicateurs" in page.report_names()
 
 
 def test_status_bar_shows_data_directory(window, demo_ctx):

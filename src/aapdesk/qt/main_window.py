@@ -7,7 +7,7 @@ Pages emit ``changed`` after writing; the window then calls ``refresh()`` on eve
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -24,21 +24,16 @@ from aapdesk import __version__
 from aapdesk.qt import messages
 from aapdesk.qt.dialogs.welcome_dialog import WelcomeDialog
 from aapdesk.qt.pages.activity_page import ActivityPage
-from aapdesk.qt.pages.base import Page, PlaceholderPage
+from aapdesk.qt.pages.base import Page
 from aapdesk.qt.pages.exits_page import ExitsPage
 from aapdesk.qt.pages.finances_page import FinancesPage
 from aapdesk.qt.pages.home_page import HomePage
 from aapdesk.qt.pages.participants_page import ParticipantsPage
+from aapdesk.qt.pages.reports_page import ReportsPage
 from aapdesk.qt.pages.settings_page import SettingsPage
 from aapdesk.qt.widgets.common import WarningBanner
 from aapdesk.services import structure as structure_service
 from aapdesk.services.context import AppContext
-
-#: Pages whose content comes with later versions: (key, title, what will appear there).
-PLACEHOLDERS = (
-    ("rapports", "Rapports",
-     "Vous produirez ici les bilans et tableaux de bord à remettre aux financeurs, en PDF et en tableur."),
-)
 
 _ICONS = {
     "accueil": QStyle.StandardPixmap.SP_DirHomeIcon,
@@ -61,11 +56,11 @@ class MainWindow(QMainWindow):
         self.activity = ActivityPage(app)
         self.exits = ExitsPage(app)
         self.finances = FinancesPage(app)
+        self.reports = ReportsPage(app)
         self.settings = SettingsPage(app)
-        placeholders = {key: PlaceholderPage(app, title, sentence) for key, title, sentence in PLACEHOLDERS}
         self.pages: dict[str, Page] = {
             "accueil": self.home, "participants": self.participants, "activite": self.activity,
-            "sorties": self.exits, "finances": self.finances, **placeholders, "parametres": self.settings,
+            "sorties": self.exits, "finances": self.finances, "rapports": self.reports, "parametres": self.settings,
         }
         self._build_central()
         self._build_menus()
@@ -139,6 +134,11 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"aapdesk – {structure.nom}" if structure else "aapdesk")
         for page in self.pages.values():
             page.refresh()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        # A report still being written would outlive the database, closed right after the window.
+        self.reports.shutdown()
+        super().closeEvent(event)
 
     def about_text(self) -> str:
         return (f"aapdesk {__version__}\n\n"

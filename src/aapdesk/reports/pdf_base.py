@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
@@ -27,6 +28,9 @@ SHADE = colors.HexColor("#E8EEF5")
 
 
 def register_fonts() -> None:
+    # Binary (zlib only) page streams: ASCII85 on top makes files a quarter larger and, without
+    # reportlab's optional C accelerator, costs a third of the time of a 500-page CRE.
+    rl_config.useA85 = 0
     if FONT not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont(FONT, str(font_path("DejaVuSans.ttf"))))
         pdfmetrics.registerFont(TTFont(FONT_BOLD, str(font_path("DejaVuSans-Bold.ttf"))))
@@ -57,8 +61,11 @@ class PageHeader:
 
 
 def build_pdf(handle: BinaryIO, story: list[Flowable], header: PageHeader, *, title: str,
-              pagesize=A4, margins_mm: float = 16) -> None:
-    """Lay out ``story`` on pages with the header and a "page x / y" footer."""
+              pagesize=A4, margins_mm: float = 16, total_pages: int | None = None) -> None:
+    """Lay out ``story`` on pages with the header and a "page x / y" footer.
+
+    ``total_pages``, when the caller knows it (one page per record), spares the counting pass.
+    """
     register_fonts()
     width, height = pagesize
     margin = margins_mm * mm
@@ -79,7 +86,11 @@ def build_pdf(handle: BinaryIO, story: list[Flowable], header: PageHeader, *, ti
 
     doc = _CountingDoc(handle, pagesize=pagesize, leftMargin=margin, rightMargin=margin, topMargin=margin + 4 * mm,
                        bottomMargin=margin, title=title, author="aapdesk", creator="aapdesk")
-    doc.build_twice(story, decorate)
+    if total_pages is None:
+        doc.build_twice(story, decorate)
+    else:
+        doc.total_pages = total_pages
+        doc.build(story, onFirstPage=decorate, onLaterPages=decorate)
 
 
 class _CountingDoc(SimpleDocTemplate):

@@ -5,17 +5,20 @@ For each operation in progress, the current month's file active against its plac
 postes comes from ``file_active_view`` (the Activité page's numbers), and the
 milestone indicators from ``milestone_indicators``; a figure short of the fiche's
 objective says so in words, not only in red. The "À faire" list is ``todo_list`` over
-every current operation. At the bottom, the occupation line compares parcours open
+every current operation. "Échéances" lists the deliverables due to the funder by each
+operation in progress or ended less than a year ago (and not clôturée), dated by
+:func:`~aapdesk.domain.deliverables.deliverable_due_dates`. At the bottom, the occupation line compares parcours open
 today with the places or postes of every operation.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
 from decimal import Decimal
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -27,13 +30,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from aapdesk.domain.dispositif import FileActiveMode
-from aapdesk.formatting import format_money, format_number, format_percent
+from aapdesk.domain.deliverables import DueDeliverable, deliverable_due_dates, is_late
+from aapdesk.domain.dispositif import DeadlineRule, FileActiveMode
+from aapdesk.domain.periods import add_months
+from aapdesk.formatting import format_date, format_money, format_number, format_percent
 from aapdesk.qt.dialogs.accompaniment_dialog import AccompanimentDialog, open_accompaniment
 from aapdesk.qt.display import capacity_text, dispositif_short, operation_status, period_text, plural
 from aapdesk.qt.pages.base import Page
 from aapdesk.qt.widgets.common import MUTED_COLOR, hint_label, section_label
-from aapdesk.qt.widgets.field_errors import ERROR_COLOR
+from aapdesk.qt.widgets.field_errors import ERROR_BACKGROUND, ERROR_COLOR
 from aapdesk.qt.widgets.tables import SimpleTable
 from aapdesk.qt.widgets.todo_list import TodoList
 from aapdesk.services import activity as activity_service
@@ -47,6 +52,9 @@ from aapdesk.services.context import AppContext
 from aapdesk.services.operations import OperationRow
 
 OPEN_STATUS = "En cours"
+#: An ended operation's deliverables stay on the Accueil page this long after its end (unless clôturée).
+DEADLINES_AFTER_END_MONTHS = 12
+LATE_TEXT = "en retard"
 
 
 class StatCard(QFrame):
@@ -270,6 +278,34 @@ class CurrentOperationsPanel(QWidget):
         return {code: card.file_active_line for code, card in self.cards.items()}
 
 
+def upcoming_deadlines(app: AppContext, ops: list[OperationRow]) -> list[tuple[OperationRow, DueDeliverable]]:
+    """Each operation's deliverables, earliest first: operations in progress or ended within a year."""
+    today = app.today()
+    rows = []
+    for op in ops:
+        rules = op.rules
+        if (rules is None or not rules.livrables or op.cloturee or today < op.debut
+                or today > add_months(op.fin, DEADLINES_AFTER_END_MONTHS)):
+            continue
+        next_comite = None
+        if any(d.regle is DeadlineRule.AVANT_COMITE for d in rules.livrables):
+            # the next comité still to come whose tableau de bord has not been sent
+            next_comite = min((c.date for c in activity_service.list_comites(app, op.id)
+                               if c.date >= today and not c.tableau_de_bord_envoye), default=None)
+        rows += [(op, item) for item in deliverable_due_dates(rules.livrables, op.debut, op.fin, today, next_comite)]
+    return sorted(rows, key=lambda row: (row[1].due, row[0].code, row[1].label))
+
+
+def deadline_state(due: date, today: date) -> str:
+    """« en retard », « aujourd'hui », « dans 12 jours », beyond two months « dans 10 mois »."""
+    if is_late(due, today):
+        return LATE_TEXT
+    days = (due - today).days
+    if days == 0:
+        return "aujourd'hui"
+    return f"dans {plural(days, 'jour')}" if days <= 62 else f"dans {days // 30} mois"
+
+
 class HomePage(Page):
     def __init__(self, app: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(app, "Accueil", parent)
@@ -311,6 +347,17 @@ class HomePage(Page):
                                       f"{activity_service.TODO_HORIZON_DAYS} jours à venir")
         self.todos.open_requested.connect(self.open_todo)
         body.addWidget(self.todos)
+
+        self.deadlines_title = section_label("Échéances")
+        body.addWidget(self.deadlines_title)
+        self.deadlines_hint = hint_label(
+            "Les livrables à remettre au financeur selon la fiche de chaque opération en cours ou terminée "
+            "depuis moins d'un an ; une opération clôturée n'y figure plus.")
+        body.addWidget(self.deadlines_hint)
+        self.deadlines = SimpleTable(("Échéance", "État", "Opération", "Livrable"), stretch_column=3)
+        self.deadlines.setToolTip("Le tableau de bord est attendu avant le prochain comité dont il n'a pas "
+                                  "encore été envoyé (onglet Comités de la page Activité)")
+        body.addWidget(self.deadlines)
 
         body.addWidget(section_label("Opérations"))
         self.empty_hint = hint_label("Aucune opération pour l'instant : créez la première dans Paramètres.")
@@ -357,6 +404,8 @@ class HomePage(Page):
         self.todo_title.setVisible(bool(ops))
         self.todos.setVisible(bool(ops))
 
+        self.show_deadlines(ops)
+
         self.operations_table.set_rows([
             ([op.code, op.dispositif_label, period_text(op), capacity_text(op), str(op.nb_parcours),
               statuses[op.id]], op)
@@ -368,15 +417,35 @@ class HomePage(Page):
         self.occupation_title.setVisible(bool(ops))
         self.operations_table.setFixedHeight(self._table_height(len(ops)))
 
+    def show_deadlines(self, ops: list[OperationRow]) -> None:
+        today = self.app.today()
+        rows = upcoming_deadlines(self.app, ops)
+        self.deadline_rows = [(format_date(item.due), deadline_state(item.due, today), op.code, item.label)
+                              for op, item in rows]
+        self.deadlines.set_rows([(list(cells), item) for cells, (_op, item) in zip(self.deadline_rows, rows)])
+        for row, (_op, item) in enumerate(rows):
+            if is_late(item.due, today):
+                for column in range(self.deadlines.columnCount()):
+                    cell = self.deadlines.item(row, column)
+                    cell.setForeground(QBrush(QColor(ERROR_COLOR)))
+                    cell.setBackground(QBrush(QColor(ERROR_BACKGROUND)))
+                    if column == 1:
+                        font = QFont(cell.font())
+                        font.setBold(True)
+                        cell.setFont(font)
+        for widget in (self.deadlines_title, self.deadlines_hint, self.deadlines):
+            widget.setVisible(bool(rows))
+        self.deadlines.setFixedHeight(self._table_height(len(rows), self.deadlines))
+
     def open_todo(self, row: TodoRow) -> AccompanimentDialog | None:
         """Double-click on a task: the accompaniment record of its parcours."""
         if row.participant_id is None or row.parcours_id is None:
             return None
         return open_accompaniment(self.app, row.participant_id, row.parcours_id, self, self.changed)
 
-    def _table_height(self, rows: int) -> int:
-        """Tall enough for every operation (there are few), so the table needs no inner scrolling."""
-        table = self.operations_table
+    def _table_height(self, rows: int, table: SimpleTable | None = None) -> int:
+        """Tall enough for every row (there are few), so the table needs no inner scrolling."""
+        table = table or self.operations_table
         header = table.horizontalHeader().sizeHint().height()
         row = table.verticalHeader().defaultSectionSize()
         return header + row * max(rows, 1) + 2 * table.frameWidth() + 2
