@@ -69,13 +69,16 @@ def build_pdf(handle: BinaryIO, story: list[Flowable], header: PageHeader, *, ti
     register_fonts()
     width, height = pagesize
     margin = margins_mm * mm
+    # A long structure name and a long operation title would overprint each other: the operation
+    # gives way (it is on the title block of the document anyway).
+    right = fit_text(header.right, width - 2 * margin - pdfmetrics.stringWidth(header.left, FONT, 8) - 6 * mm, FONT, 8)
 
     def decorate(canvas, doc) -> None:  # type: ignore[no-untyped-def]
         canvas.saveState()
         canvas.setFont(FONT, 8)
         canvas.setFillColor(INK)
         canvas.drawString(margin, height - margin + 6 * mm, header.left)
-        canvas.drawRightString(width - margin, height - margin + 6 * mm, header.right)
+        canvas.drawRightString(width - margin, height - margin + 6 * mm, right)
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.5)
         canvas.line(margin, height - margin + 4 * mm, width - margin, height - margin + 4 * mm)
@@ -91,6 +94,15 @@ def build_pdf(handle: BinaryIO, story: list[Flowable], header: PageHeader, *, ti
     else:
         doc.total_pages = total_pages
         doc.build(story, onFirstPage=decorate, onLaterPages=decorate)
+
+
+def fit_text(text: str, available: float, font: str, size: float) -> str:
+    """``text``, cut with an ellipsis if it is wider than ``available`` points."""
+    if pdfmetrics.stringWidth(text, font, size) <= available:
+        return text
+    while text and pdfmetrics.stringWidth(text + "…", font, size) > available:
+        text = text[:-1]
+    return text.rstrip(" –-") + "…" if text else ""
 
 
 class _CountingDoc(SimpleDocTemplate):

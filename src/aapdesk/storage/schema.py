@@ -442,3 +442,19 @@ class LigneBudget(Base):
     operation_id: Mapped[int] = mapped_column(ForeignKey("operation.id", ondelete="CASCADE"), index=True)
     categorie: Mapped[str] = mapped_column(String(20))
     montant_prevu: Mapped[Decimal] = mapped_column(Money)
+
+
+class BilanSection(Base):
+    """The draft text of one narrative section of an operation's bilan pédagogique.
+
+    ``texte`` holds paragraphs separated by blank lines; lines starting with "- " are bullets.
+    """
+
+    __tablename__ = "bilan_section"
+    __table_args__ = (UniqueConstraint("operation_id", "code", name="uq_bilan_section_operation_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    operation_id: Mapped[int] = mapped_column(ForeignKey("operation.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(40))
+    texte: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
