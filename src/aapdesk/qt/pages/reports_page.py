@@ -216,6 +216,7 @@ class ReportsPage(Page):
         self.operation_combo.currentIndexChanged.connect(self._operation_chosen)
         self.as_of_edit.dateChanged.connect(self._parameters_changed)
         self.report_list.currentRowChanged.connect(self._report_chosen)
+        self.write_bilan_button.clicked.connect(self.open_bilan_editor)
         self.month_combo.currentIndexChanged.connect(self._parameters_changed)
         self.format_combo.currentIndexChanged.connect(self._parameters_changed)
         self.generate_button.clicked.connect(self.generate)
@@ -261,6 +262,9 @@ class ReportsPage(Page):
         self.report_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.report_list.setStyleSheet("QListWidget::item { padding: 3px; }")
         report_column.addWidget(self.report_list)
+        self.write_bilan_button = QPushButton("Rédiger le bilan pédagogique…")
+        self.write_bilan_button.setToolTip("Écrire les sections du bilan pédagogique ; elles sont gardées comme brouillons")
+        report_column.addWidget(self.write_bilan_button)
         self.description = hint_label()
         self.description.setMinimumHeight(self.description.fontMetrics().lineSpacing() * 3)
         self.description.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
@@ -390,6 +394,17 @@ class ReportsPage(Page):
         self.report_list.setFixedHeight(rows * max(self.report_list.sizeHintForRow(0), 20)
                                         + 2 * self.report_list.frameWidth() + 4)
         self._report_chosen()
+
+    def open_bilan_editor(self):  # type: ignore[no-untyped-def]
+        from aapdesk.qt.dialogs.bilan_dialog import BilanDialog
+
+        op = self.current_operation()
+        if op is None:
+            return None
+        dialog = BilanDialog(self.app, op.id, op.code, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def current_operation(self) -> OperationRow | None:
         return self._operations.get(self.operation_combo.currentData())
