@@ -54,6 +54,8 @@ MET_FONT = Font(bold=True, color="1E7B34")
 NOT_MET_FONT = Font(bold=True, color="9C4A00")
 CENTERED = Alignment(horizontal="center")
 WRAPPED = Alignment(vertical="top", wrap_text=True)
+LINE_HEIGHT = 15  # points per line of 10-11 pt text
+PARAGRAPH_COLUMNS, PARAGRAPH_CHARS = 8, 110  # a paragraph spans 8 columns, about 110 characters a line
 RIGHT = Alignment(horizontal="right")
 HEADER_TEXT = Alignment(vertical="center", wrap_text=True, horizontal="left")
 HEADER_NUMBER = Alignment(vertical="center", wrap_text=True, horizontal="center")
@@ -141,7 +143,14 @@ class _SheetWriter:
         self.row += 1
 
     def _text(self, text: str) -> None:
-        self._put(1, text)
+        """A paragraph wrapped over the first columns: left to overflow, it would widen the printed page."""
+        span, chars_per_line = PARAGRAPH_COLUMNS, PARAGRAPH_CHARS
+        cell = self.ws.cell(row=self.row, column=1, value=neutralise(text))
+        cell.alignment = WRAPPED
+        if len(text) > chars_per_line:
+            self.ws.merge_cells(start_row=self.row, start_column=1, end_row=self.row, end_column=span)
+            self.ws.row_dimensions[self.row].height = LINE_HEIGHT * (len(text) // chars_per_line + 1)
+        self.row += 1
 
     def _figures(self, figures: tuple[KeyFigure, ...]) -> None:
         with_target = any(f.target is not None for f in figures)
@@ -210,6 +219,13 @@ class _SheetWriter:
             if column.kind is Kind.TEXT and self.widths[col] < column.width and isinstance(cell.value, str) \
                     and len(cell.value) > self.widths[col]:
                 cell.alignment = WRAPPED
+                # spreadsheets do not grow a row for wrapped text written by a program: size it
+                lines = len(cell.value) // max(self.widths[col] - 2, 1) + 1
+                current = self.ws.row_dimensions[self.row].height or LINE_HEIGHT
+                self.ws.row_dimensions[self.row].height = max(current, LINE_HEIGHT * lines)
+            elif cell.alignment.vertical != "top":
+                # rows with wrapped text read from the top
+                cell.alignment = Alignment(horizontal=cell.alignment.horizontal, vertical="top")
             fill = FLAG_FILLS.get(item.flag)
             if fill is not None:
                 cell.fill = fill
