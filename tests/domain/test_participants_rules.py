@@ -80,3 +80,14 @@ def test_under_26_is_computed_at_entry():
     pairs = [(date(2001, 1, 1), date(2024, 1, 1)), (date(1980, 1, 1), date(2024, 1, 1)),
              (date(1975, 1, 1), date(2024, 1, 1)), (date(1970, 1, 1), date(2024, 1, 1))]
     assert share_of_young(pairs) == 0.25
+
+
+def test_identity_and_order_ignore_accents_case_ligatures_and_spacing():
+    from aapdesk.domain.participants import identity_key, sort_key
+
+    birth = date(1990, 5, 4)
+    assert identity_key("LECŒUR", "Jean-Noël", birth) == identity_key("Lecoeur", "jean noel", birth)
+    assert identity_key("N'Diaye", "Aïcha", birth) == identity_key("NDIAYE", "AICHA", birth)
+    assert identity_key("Dupont", "Marie", birth) != identity_key("Dupond", "Marie", birth)
+    names = ["BOULANGER", "BÉCOURT", "BENALI", "Lecœur", "LEDRU"]
+    assert sorted(names, key=lambda n: sort_key(n, "")) == ["BÉCOURT", "BENALI", "BOULANGER", "Lecœur", "LEDRU"]

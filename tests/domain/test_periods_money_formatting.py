@@ -86,3 +86,12 @@ def test_french_formatting():
     assert format_percent(Decimal("0.456")) == "46\u202f%"
     assert format_hours(Decimal("12.50")) == "12,5\u202fh"
     assert format_hours(Decimal("10")) == "10\u202fh"
+
+
+def test_as_of_default_is_today_or_the_end_once_passed():
+    from aapdesk.domain.periods import as_of_default
+
+    end = date(2024, 12, 31)
+    assert as_of_default(date(2024, 6, 15), end) == date(2024, 6, 15)
+    assert as_of_default(date(2025, 3, 15), end) == end
+    assert as_of_default(date(2025, 3, 15), end, date(2024, 3, 31)) == date(2024, 3, 31)

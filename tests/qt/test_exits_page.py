@@ -8,7 +8,6 @@ always read back from the services, never hard-coded from the demo.
 
 from __future__ import annotations
 
-import shutil
 import zipfile
 from datetime import date
 from decimal import Decimal

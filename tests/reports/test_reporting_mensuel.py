@@ -108,7 +108,7 @@ def test_workbook_figures_equal_the_services(demo, nord, busiest_month, files):
     assert accompagnes[1:3] == (row.file_active, row.places)
     assert figures["Allocataires entrés dans l'action au cours du mois"][1] == row.entrees
     assert figures["Allocataires sortis de l'action au cours du mois"][1] == row.sorties
-    assert figures[f"Taux d'occupation des places"][1] == pytest.approx(float(row.occupation))
+    assert figures["Taux d'occupation des places"][1] == pytest.approx(float(row.occupation))
 
     month_exits = [r for r in exits.exits_view(demo, nord.id).rows if r.month == busiest_month]
     nature = {r[0]: r[1] for r in table(ws, "Nature de la sortie")}

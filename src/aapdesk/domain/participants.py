@@ -7,6 +7,7 @@ Checks return :class:`~aapdesk.domain.problems.Problem` lists naming the field, 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -144,12 +145,22 @@ def share_of_young(birth_and_entry: list[tuple[date, date]], age_limit: int = 26
     return young / len(birth_and_entry)
 
 
+def fold_accents(text: str) -> str:
+    """Lower case without accents or ligatures: « Lecœur » → « lecoeur », « Noël » → « noel »."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().replace("œ", "oe").replace("æ", "ae"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def sort_key(nom: str, prenom: str) -> tuple[str, str]:
     """Alphabetical order as people expect it: accents and case ignored (BÉCOURT before BOULANGER)."""
-    import unicodedata
+    return fold_accents(nom), fold_accents(prenom)
 
-    def fold(text: str) -> str:
-        decomposed = unicodedata.normalize("NFKD", text.casefold().replace("œ", "oe").replace("æ", "ae"))
-        return "".join(c for c in decomposed if not unicodedata.combining(c))
 
-    return fold(nom), fold(prenom)
+def identity_key(nom: str, prenom: str, birth: date | None) -> tuple[str, str, date | None]:
+    """Case-, accent- and spacing-insensitive identity (Noël = NOEL, Jean Noël = Jean-Noël): two
+    participants with the same key are the same person."""
+
+    def letters(text: str) -> str:
+        return "".join(c for c in fold_accents(text) if c.isalnum())
+
+    return letters(nom), letters(prenom), birth

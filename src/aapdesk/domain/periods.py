@@ -91,6 +91,14 @@ class Period:
         return (self.end - self.start).days + 1
 
 
+def as_of_default(today: date, end: date, asked: date | None = None) -> date:
+    """The date figures are given at: the one asked for, else today, or the end once it has passed.
+
+    One rule for every screen, report and command, so they all count up to the same day.
+    """
+    return asked if asked is not None else min(today, end)
+
+
 def add_months(day: date, months: int) -> date:
     """Same day ``months`` later, clamped to the month's last day (31/01 + 1 month = 28/02)."""
     target = YearMonth.of(day).add(months)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from aapdesk.domain import activity as act
 from aapdesk.domain.dispositif import Dispositif, FileActiveMode, parse_dispositif
 from aapdesk.domain.participants import sort_key
-from aapdesk.domain.periods import Period, YearMonth, add_months
+from aapdesk.domain.periods import Period, YearMonth, add_months, as_of_default
 from aapdesk.domain.problems import Problem, ValidationError, require
 from aapdesk.services.context import AppContext, journal
 from aapdesk.storage.schema import (
@@ -110,7 +110,7 @@ def operation_activity(app: AppContext, operation_id: int) -> OperationActivity:
 
 def default_as_of(app: AppContext, activity: OperationActivity, au: date | None = None) -> date:
     """The date figures are given at: ``au`` when asked, else the earlier of today and the end."""
-    return au if au is not None else min(app.today(), activity.period.end)
+    return as_of_default(app.today(), activity.period.end, au)
 
 
 # --- file active -------------------------------------------------------------------

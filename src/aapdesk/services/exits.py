@@ -30,7 +30,7 @@ from aapdesk.domain.exits import (
     summarize,
 )
 from aapdesk.domain.participants import sort_key
-from aapdesk.domain.periods import YearMonth
+from aapdesk.domain.periods import YearMonth, as_of_default
 from aapdesk.domain.problems import Problem, ValidationError, require
 from aapdesk.services.context import AppContext, journal
 from aapdesk.storage.schema import Document, Operation, Parcours, Participant, Sortie
@@ -131,7 +131,7 @@ def exits_view(app: AppContext, operation_id: int, au: date | None = None) -> Ex
         op = session.get(Operation, operation_id)
         if op is None:
             raise LookupError("opération introuvable")
-        as_of = au or min(app.today(), op.fin)
+        as_of = as_of_default(app.today(), op.fin, au)
         rows = _rows_for(app, session, op, as_of)
         rules, table = operation_rules(app, op)
         capacity = op.postes if op.postes is not None else op.places
@@ -244,7 +244,7 @@ def exit_todos(app: AppContext, au: date | None = None) -> list[tuple[str, ExitR
     with app.reading() as session:
         ops = session.scalars(select(Operation).order_by(Operation.code)).all()
         for op in ops:
-            for row in _rows_for(app, session, op, au or min(app.today(), op.fin)):
+            for row in _rows_for(app, session, op, as_of_default(app.today(), op.fin, au)):
                 if row.missing_proof or row.type is None:
                     result.append((op.code, row))
     return result

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from aapdesk.domain import finances as fin
 from aapdesk.domain.dispositif import Dispositif, FundingModel, parse_dispositif
 from aapdesk.domain.money import round_cents
-from aapdesk.domain.periods import Period, YearMonth
+from aapdesk.domain.periods import Period, YearMonth, as_of_default
 from aapdesk.domain.problems import Problem, require
 from aapdesk.services.context import AppContext, journal
 from aapdesk.services.documents import add_document_row, staged_attachment
@@ -362,7 +362,7 @@ def finance_view(app: AppContext, operation_id: int, au: date | None = None, *,
     with app.reading() as session:
         op = _operation(session, operation_id)
         rules = parse_dispositif(op.regles, f"opération {op.code}")
-        as_of = au or min(app.today(), op.fin)
+        as_of = as_of_default(app.today(), op.fin, au)
         period = Period(op.debut, op.fin)
         funding = rules.financement
         staff_rows = []

@@ -6,7 +6,6 @@ A second participant with the same name, first name and birth date is refused wi
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -19,6 +18,7 @@ from aapdesk.domain.participants import (
     ParticipantInput,
     check_parcours,
     check_participant,
+    identity_key,
     is_under,
 )
 from aapdesk.domain.periods import age_on
@@ -86,17 +86,6 @@ class ParticipantRow:
     moins_26_ans: bool | None
     statut: str
     referent: str | None
-
-
-def identity_key(nom: str, prenom: str, birth: date | None) -> tuple[str, str, date | None]:
-    """Case-, accent- and spacing-insensitive identity (Noël = NOEL, Jean Noël = Jean-Noël)."""
-
-    def fold(text: str) -> str:
-        decomposed = unicodedata.normalize("NFKD", text.casefold())
-        letters = "".join(c for c in decomposed if not unicodedata.combining(c))
-        return "".join(c for c in letters if c.isalnum())
-
-    return fold(nom), fold(prenom), birth
 
 
 def _find_duplicate(session: Session, data: ParticipantInput, exclude_id: int | None = None) -> int | None:

@@ -17,7 +17,7 @@ from aapdesk.domain.activity import ParcoursSpan, present_months
 from aapdesk.domain.exits import ExitCategory, ExitType
 from aapdesk.domain.money import round_cents
 from aapdesk.domain.participants import is_under
-from aapdesk.domain.periods import Period
+from aapdesk.domain.periods import Period, as_of_default
 from aapdesk.services import activity, exits, finances
 from aapdesk.services.context import AppContext
 from aapdesk.services.operations import get_operation
@@ -35,7 +35,7 @@ def _rate(value: Decimal | None) -> float | None:
 def default_as_of(app: AppContext, operation_id: int, au: date | None = None) -> date:
     """The earlier of today and the operation's end, unless a date is asked for."""
     op = get_operation(app, operation_id)
-    return au if au is not None else min(app.today(), op.fin)
+    return as_of_default(app.today(), op.fin, au)
 
 
 def participants_counts(app: AppContext, operation_id: int, as_of: date) -> dict[str, int]:

@@ -24,7 +24,7 @@ from aapdesk.domain.dispositif import Dispositif, FileActiveMode, FundingModel, 
 from aapdesk.domain.exits import CATEGORY_LABELS, DYNAMIC, ExitCategory
 from aapdesk.domain.finances import CATEGORIES, FUNCTIONS, ISSUES
 from aapdesk.domain.participants import is_under
-from aapdesk.domain.periods import Period, age_on
+from aapdesk.domain.periods import Period, age_on, as_of_default
 from aapdesk.domain.references import NIVEAUX_FORMATION, PRESCRIPTEURS
 from aapdesk.formatting import format_hours, format_month, format_number, format_percent
 from aapdesk.reports import bilan_execution as be
@@ -74,7 +74,7 @@ def _structure(session: Session) -> str:
 
 
 def _as_of(app: AppContext, op: Operation, au: date | None) -> date:
-    return au if au is not None else min(app.today(), op.fin)
+    return as_of_default(app.today(), op.fin, au)
 
 
 def _rules(op: Operation) -> Dispositif:

@@ -7,64 +7,19 @@ end once it is over; every tab counts up to it, as the reports do.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTabWidget, QWidget
+from PySide6.QtWidgets import QTabWidget, QWidget
 
-from aapdesk.qt.display import capacity_text, dispositif_short, operation_status, period_text
 from aapdesk.qt.pages.activity_tabs import ActivityTab, AteliersTab, ComitesTab, FileActiveTab, HoursTab
+from aapdesk.qt.pages.operation_bar import OperationChooser
 from aapdesk.qt.pages.base import Page
-from aapdesk.qt.widgets.common import hint_label
-from aapdesk.qt.widgets.dates import DateEdit
-from aapdesk.qt.widgets.inputs import fill_combo, select_data
-from aapdesk.services import operations as operations_service
 from aapdesk.services.context import AppContext
-from aapdesk.services.operations import OperationRow
-
-NO_OPERATION = "Aucune opération pour l'instant : créez la première dans Paramètres."
 
 
-def default_operation(ops: Sequence[OperationRow], today: date) -> OperationRow | None:
-    """The most recent operation in progress, else the most recent one (``ops`` come newest first)."""
-    running = [op for op in ops if operation_status(op, today) == "en cours"]
-    return (running or list(ops) or [None])[0]
-
-
-def default_as_of(op: OperationRow, today: date) -> date:
-    """Today, or the operation's end once it is over."""
-    return min(today, op.fin)
-
-
-class ActivityPage(Page):
+class ActivityPage(OperationChooser, Page):
     def __init__(self, app: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(app, "Activité", parent)
-        self.operation_combo = QComboBox()
-        self.operation_combo.setMinimumContentsLength(52)
-        self.operation_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.as_of_edit = DateEdit(empty_page=app.today())
-        self.as_of_edit.setToolTip("Les chiffres sont comptés jusqu'à cette date (incluse)")
-        self.operation_info = hint_label()
-        self.operation_info.setWordWrap(False)
-        self.operation_info.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom)
-        # The operation's fiche, period and capacity go on the title's line, where there is room.
-        title = self.layout_.takeAt(0).widget()
-        title_row = QHBoxLayout()
-        title_row.addWidget(title)
-        title_row.addStretch(1)
-        title_row.addWidget(self.operation_info)
-        self.layout_.insertLayout(0, title_row)
-        bar = QHBoxLayout()
-        bar.addWidget(QLabel("Opération"))
-        bar.addWidget(self.operation_combo)
-        bar.addSpacing(16)
-        bar.addWidget(QLabel("Arrêté au"))
-        bar.addWidget(self.as_of_edit)
-        bar.addStretch(1)
-        self.layout_.addLayout(bar)
-        self.empty_hint = hint_label(NO_OPERATION)
-        self.layout_.addWidget(self.empty_hint)
+        self._build_operation_bar("Les chiffres sont comptés jusqu'à cette date (incluse)")
 
         self.hours = HoursTab(app)
         self.file_active = FileActiveTab(app)
@@ -79,8 +34,6 @@ class ActivityPage(Page):
             tab.status_message.connect(self.status_message)
         self.layout_.addWidget(self.tabs, 1)
 
-        self._operations: dict[int, OperationRow] = {}
-        self._shown_operation_id: int | None = None
         self.operation_combo.currentIndexChanged.connect(self._operation_chosen)
         self.as_of_edit.dateChanged.connect(self._as_of_changed)
 
@@ -90,48 +43,10 @@ class ActivityPage(Page):
     # --- choosing ------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        ops = operations_service.list_operations(self.app)
-        self._operations = {op.id: op for op in ops}
-        chosen = self.operation_combo.currentData()
-        fill_combo(self.operation_combo, [(op.label, op.id) for op in ops])
-        for index, op in enumerate(ops):
-            self.operation_combo.setItemData(index, f"{op.label}\n{dispositif_short(op)} · {period_text(op)}",
-                                             Qt.ItemDataRole.ToolTipRole)
-        if chosen not in self._operations:
-            default = default_operation(ops, self.app.today())
-            chosen = default.id if default else None
-        self.operation_combo.blockSignals(True)  # refilling is not a choice: the date chosen stays
-        try:
-            select_data(self.operation_combo, chosen)
-        finally:
-            self.operation_combo.blockSignals(False)
-        self.empty_hint.setVisible(not ops)
+        ops = self._refill_operations()
         for widget in (self.tabs, self.operation_combo, self.as_of_edit):
             widget.setEnabled(bool(ops))
-        self._show(reset_date=self.current_operation_id() != self._shown_operation_id)
-
-    def current_operation_id(self) -> int | None:
-        return self.operation_combo.currentData()
-
-    def current_operation(self) -> OperationRow | None:
-        return self._operations.get(self.current_operation_id())
-
-    def select_operation(self, code_or_id: str | int) -> None:
-        """Show another operation (by code or id), as the person would with the combo."""
-        for op in self._operations.values():
-            if code_or_id in (op.id, op.code):
-                select_data(self.operation_combo, op.id)  # emits: the tabs reload
-                return
-        raise LookupError(f"aucune opération {code_or_id!r}")
-
-    def as_of(self) -> date | None:
-        op = self.current_operation()
-        if op is None:
-            return None
-        return self.as_of_edit.value() or default_as_of(op, self.app.today())
-
-    def set_as_of(self, day: date) -> None:
-        self.as_of_edit.set_value(day)  # emits: the tabs reload
+        self._show(reset_date=self._operation_changed_since_shown())
 
     def _operation_chosen(self, _index: int) -> None:
         self._show(reset_date=True)
@@ -140,17 +55,7 @@ class ActivityPage(Page):
         self._show(reset_date=False)
 
     def _show(self, *, reset_date: bool) -> None:
-        op = self.current_operation()
-        if op is not None and (reset_date or self.as_of_edit.value() is None):
-            self.as_of_edit.blockSignals(True)
-            try:
-                self.as_of_edit.set_value(default_as_of(op, self.app.today()))
-            finally:
-                self.as_of_edit.blockSignals(False)
-        self._shown_operation_id = op.id if op else None
-        self.operation_info.setText(
-            " · ".join(t for t in (dispositif_short(op), period_text(op), capacity_text(op),
-                                   operation_status(op, self.app.today())) if t) if op else "")
+        op = self._apply_operation(reset_date=reset_date)
         as_of = self.as_of()
         for tab in self.all_tabs():
             tab.show_operation(op, as_of)

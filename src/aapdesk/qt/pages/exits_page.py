@@ -13,7 +13,6 @@ File dialogs, message boxes and the opening of a folder go through :func:`choose
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal
@@ -40,7 +39,7 @@ from aapdesk.domain.problems import ValidationError
 from aapdesk.formatting import format_date, format_percent
 from aapdesk.qt import messages
 from aapdesk.qt.dialogs.exit_dialog import TYPE_GROUPS, ExitDialog, ExitRulesDialog
-from aapdesk.qt.display import capacity_text, dispositif_short, operation_status, period_text, plural
+from aapdesk.qt.display import plural
 from aapdesk.qt.models.exits_model import (
     COL_DATE,
     COL_PIECES,
@@ -51,18 +50,15 @@ from aapdesk.qt.models.exits_model import (
     ExitsFilter,
     ExitsModel,
 )
+from aapdesk.qt.pages.operation_bar import OperationChooser
 from aapdesk.qt.pages.base import Page
 from aapdesk.qt.widgets.common import MUTED_COLOR, hint_label
-from aapdesk.qt.widgets.dates import DateEdit
 from aapdesk.qt.widgets.field_errors import ERROR_COLOR, sentence
 from aapdesk.qt.widgets.inputs import fill_combo, select_data
 from aapdesk.services import exits as exits_service
-from aapdesk.services import operations as operations_service
 from aapdesk.services.context import AppContext
 from aapdesk.services.exits import ExitRow, ExitsView
-from aapdesk.services.operations import OperationRow
 
-NO_OPERATION = "Aucune opération pour l'instant : créez la première dans Paramètres."
 MET_COLOR = "#1e6b34"
 ALL_F, ALL_M = "Toutes", "Tous"
 PROOF_CHOICES = (("Manquante", PROOF_MISSING), ("Jointe", PROOF_ATTACHED))
@@ -99,12 +95,6 @@ def open_folder(folder: Path) -> bool:
 def category_title(category: ExitCategory) -> str:
     label = CATEGORY_LABELS[category]
     return label[:1].upper() + label[1:]
-
-
-def default_operation(ops: Sequence[OperationRow], today: date) -> OperationRow | None:
-    """The most recent operation in progress, else the most recent one (as on the Activité page)."""
-    running = [op for op in ops if operation_status(op, today) == "en cours"]
-    return (running or list(ops) or [None])[0]
 
 
 def dynamic_text(view: ExitsView) -> str:
@@ -179,32 +169,11 @@ class CategoryTile(QFrame):
         super().mouseReleaseEvent(event)
 
 
-class ExitsPage(Page):
+class ExitsPage(OperationChooser, Page):
     def __init__(self, app: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(app, "Sorties", parent)
         self.view: ExitsView | None = None
-        self._operations: dict[int, OperationRow] = {}
-        self._shown_operation_id: int | None = None
-
-        # Operation and date.
-        self.operation_combo = QComboBox()
-        self.operation_combo.setMinimumContentsLength(34)
-        self.operation_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.as_of_edit = DateEdit(empty_page=app.today())
-        self.as_of_edit.setToolTip("Les sorties sont comptées jusqu'à cette date (incluse)")
-        self.operation_info = hint_label()
-        self.operation_info.setWordWrap(True)  # long dispositif labels must not widen the window
-        bar = QHBoxLayout()
-        bar.addWidget(QLabel("Opération"))
-        bar.addWidget(self.operation_combo)
-        bar.addSpacing(16)
-        bar.addWidget(QLabel("Arrêté au"))
-        bar.addWidget(self.as_of_edit)
-        bar.addSpacing(16)
-        bar.addWidget(self.operation_info, 1)
-        self.layout_.addLayout(bar)
-        self.empty_hint = hint_label(NO_OPERATION)
-        self.layout_.addWidget(self.empty_hint)
+        self._build_operation_bar("Les sorties sont comptées jusqu'à cette date (incluse)")
 
         self._build_summary()
         self._build_filters()
@@ -363,59 +332,16 @@ class ExitsPage(Page):
     # --- choosing ------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        ops = operations_service.list_operations(self.app)
-        self._operations = {op.id: op for op in ops}
-        chosen = self.operation_combo.currentData()
-        fill_combo(self.operation_combo, [(op.label, op.id) for op in ops])
-        for index, op in enumerate(ops):
-            self.operation_combo.setItemData(index, f"{op.label}\n{dispositif_short(op)} · {period_text(op)}",
-                                             Qt.ItemDataRole.ToolTipRole)
-        if chosen not in self._operations:
-            default = default_operation(ops, self.app.today())
-            chosen = default.id if default else None
-        select_data(self.operation_combo, chosen)
-        self.empty_hint.setVisible(not ops)
+        ops = self._refill_operations()
         for widget in (self.operation_combo, self.as_of_edit, self.summary_band, self.table,
                        self.category_filter, self.type_filter, self.month_filter, self.proof_filter):
             widget.setEnabled(bool(ops))
-        self._show(reset_date=self.current_operation_id() != self._shown_operation_id)
-
-    def current_operation_id(self) -> int | None:
-        return self.operation_combo.currentData()
-
-    def current_operation(self) -> OperationRow | None:
-        return self._operations.get(self.current_operation_id())
-
-    def select_operation(self, code_or_id: str | int) -> None:
-        for op in self._operations.values():
-            if code_or_id in (op.id, op.code):
-                select_data(self.operation_combo, op.id)  # emits: the page reloads
-                return
-        raise LookupError(f"aucune opération {code_or_id!r}")
-
-    def as_of(self) -> date | None:
-        op = self.current_operation()
-        if op is None:
-            return None
-        return self.as_of_edit.value() or min(self.app.today(), op.fin)
-
-    def set_as_of(self, day: date) -> None:
-        self.as_of_edit.set_value(day)  # emits: the page reloads
+        self._show(reset_date=self._operation_changed_since_shown())
 
     def _show(self, *, reset_date: bool) -> None:
-        op = self.current_operation()
-        if op is not None and (reset_date or self.as_of_edit.value() is None):
-            self.as_of_edit.blockSignals(True)
-            try:
-                self.as_of_edit.set_value(min(self.app.today(), op.fin))
-            finally:
-                self.as_of_edit.blockSignals(False)
+        self._apply_operation(reset_date=reset_date)
         if reset_date:
             self.reset_filters()
-        self._shown_operation_id = op.id if op else None
-        status = "clôturée" if op and op.cloturee else (operation_status(op, self.app.today()) if op else "")
-        self.operation_info.setText(" · ".join(t for t in (dispositif_short(op), period_text(op), capacity_text(op),
-                                                           status) if t) if op else "")
         self.reload()
 
     # --- data ----------------------------------------------------------------------------

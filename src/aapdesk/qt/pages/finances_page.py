@@ -17,8 +17,6 @@ which tests replace.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -61,7 +59,7 @@ from aapdesk.qt.dialogs.resource_dialog import (
     indirect_rule_text,
 )
 from aapdesk.qt.dialogs.staff_dialog import StaffCostsDialog, StaffDialog, TimeSheetDialog, staff_warnings
-from aapdesk.qt.display import capacity_text, dispositif_short, operation_status, period_text, plural
+from aapdesk.qt.display import plural
 from aapdesk.qt.models.finance_models import (
     ISSUES_ROLE,
     SHORT_CATEGORIES,
@@ -74,20 +72,17 @@ from aapdesk.qt.models.finance_models import (
     StaffModel,
     StaffMonthsModel,
     VersementsModel,
-    month_title,
 )
+from aapdesk.qt.pages.operation_bar import OperationChooser
 from aapdesk.qt.pages.base import Page
 from aapdesk.qt.widgets.common import MUTED_COLOR, hint_label, section_label
-from aapdesk.qt.widgets.dates import DateEdit
 from aapdesk.qt.widgets.field_errors import ERROR_COLOR
 from aapdesk.qt.widgets.inputs import fill_combo, select_data
 from aapdesk.services import finances as finances_service
-from aapdesk.services import operations as operations_service
 from aapdesk.services.context import AppContext
 from aapdesk.services.finances import FINANCEURS, VERSEMENTS, ExpenseRow, FinanceView, ResourceRow, StaffRow
 from aapdesk.services.operations import OperationRow
 
-NO_OPERATION = "Aucune opération pour l'instant : créez la première dans Paramètres."
 NO_AMOUNT = ("Montant conventionné non renseigné : renseignez-le dans Paramètres (opération) "
              "pour estimer la subvention.")
 ALL_CATEGORIES = "Toutes"
@@ -102,12 +97,6 @@ def open_file(parent: QWidget | None, path: Path) -> bool:
 
 
 # --- wording -----------------------------------------------------------------------------
-
-def default_operation(ops: Sequence[OperationRow], today: date) -> OperationRow | None:
-    """The most recent operation in progress, else the most recent one (as on the Activité page)."""
-    running = [op for op in ops if operation_status(op, today) == "en cours"]
-    return (running or list(ops) or [None])[0]
-
 
 def capitalized(text: str) -> str:
     return text[:1].upper() + text[1:]
@@ -926,37 +915,11 @@ class BudgetTab(FinanceTab):
 
 # --- the page ----------------------------------------------------------------------------
 
-class FinancesPage(Page):
+class FinancesPage(OperationChooser, Page):
     def __init__(self, app: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(app, "Finances", parent)
         self.view: FinanceView | None = None
-        self._operations: dict[int, OperationRow] = {}
-        self._shown_operation_id: int | None = None
-
-        self.operation_combo = QComboBox()
-        self.operation_combo.setMinimumContentsLength(52)
-        self.operation_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.as_of_edit = DateEdit(empty_page=app.today())
-        self.as_of_edit.setToolTip("Les dépenses, versements et estimations sont comptés jusqu'à cette date (incluse)")
-        self.operation_info = hint_label()
-        self.operation_info.setWordWrap(False)
-        self.operation_info.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom)
-        title = self.layout_.takeAt(0).widget()
-        title_row = QHBoxLayout()
-        title_row.addWidget(title)
-        title_row.addStretch(1)
-        title_row.addWidget(self.operation_info)
-        self.layout_.insertLayout(0, title_row)
-        bar = QHBoxLayout()
-        bar.addWidget(QLabel("Opération"))
-        bar.addWidget(self.operation_combo)
-        bar.addSpacing(16)
-        bar.addWidget(QLabel("Arrêté au"))
-        bar.addWidget(self.as_of_edit)
-        bar.addStretch(1)
-        self.layout_.addLayout(bar)
-        self.empty_hint = hint_label(NO_OPERATION)
-        self.layout_.addWidget(self.empty_hint)
+        self._build_operation_bar("Les dépenses, versements et estimations sont comptés jusqu'à cette date (incluse)")
 
         self.synthesis = SynthesisTab(app)
         self.staff = StaffTab(app)
@@ -981,63 +944,15 @@ class FinancesPage(Page):
     # --- choosing ------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        ops = operations_service.list_operations(self.app)
-        self._operations = {op.id: op for op in ops}
-        chosen = self.operation_combo.currentData()
-        fill_combo(self.operation_combo, [(op.label, op.id) for op in ops])
-        for index, op in enumerate(ops):
-            self.operation_combo.setItemData(index, f"{op.label}\n{dispositif_short(op)} · {period_text(op)}",
-                                             Qt.ItemDataRole.ToolTipRole)
-        if chosen not in self._operations:
-            default = default_operation(ops, self.app.today())
-            chosen = default.id if default else None
-        self.operation_combo.blockSignals(True)  # refilling is not a choice: the date chosen stays
-        try:
-            select_data(self.operation_combo, chosen)
-        finally:
-            self.operation_combo.blockSignals(False)
-        self.empty_hint.setVisible(not ops)
+        ops = self._refill_operations()
         for widget in (self.tabs, self.operation_combo, self.as_of_edit):
             widget.setEnabled(bool(ops))
-        self._show(reset_date=self.current_operation_id() != self._shown_operation_id)
-
-    def current_operation_id(self) -> int | None:
-        return self.operation_combo.currentData()
-
-    def current_operation(self) -> OperationRow | None:
-        return self._operations.get(self.current_operation_id())
-
-    def select_operation(self, code_or_id: str | int) -> None:
-        """Show another operation (by code or id), as the person would with the combo."""
-        for op in self._operations.values():
-            if code_or_id in (op.id, op.code):
-                select_data(self.operation_combo, op.id)  # emits: the page reloads
-                return
-        raise LookupError(f"aucune opération {code_or_id!r}")
-
-    def as_of(self) -> date | None:
-        op = self.current_operation()
-        if op is None:
-            return None
-        return self.as_of_edit.value() or min(self.app.today(), op.fin)
-
-    def set_as_of(self, day: date) -> None:
-        self.as_of_edit.set_value(day)  # emits: the page reloads
+        self._show(reset_date=self._operation_changed_since_shown())
 
     def _show(self, *, reset_date: bool) -> None:
-        op = self.current_operation()
-        if op is not None and (reset_date or self.as_of_edit.value() is None):
-            self.as_of_edit.blockSignals(True)
-            try:
-                self.as_of_edit.set_value(min(self.app.today(), op.fin))
-            finally:
-                self.as_of_edit.blockSignals(False)
+        self._apply_operation(reset_date=reset_date)
         if reset_date:
             self.expenses.reset_filters()
-        self._shown_operation_id = op.id if op else None
-        status = "clôturée" if op and op.cloturee else (operation_status(op, self.app.today()) if op else "")
-        self.operation_info.setText(" · ".join(t for t in (dispositif_short(op), period_text(op), capacity_text(op),
-                                                           status) if t) if op else "")
         self.reload()
 
     # --- data ----------------------------------------------------------------------------

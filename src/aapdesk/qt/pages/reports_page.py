@@ -51,16 +51,13 @@ from aapdesk.domain.periods import YearMonth
 from aapdesk.files import write_atomically
 from aapdesk.formatting import format_date, format_number
 from aapdesk.qt import messages
-from aapdesk.qt.display import dispositif_short, operation_status, period_text
-from aapdesk.qt.pages.activity_page import NO_OPERATION, default_as_of, default_operation
+from aapdesk.qt.pages.operation_bar import OperationChooser
 from aapdesk.qt.pages.base import Page
 from aapdesk.qt.tasks import BackgroundTask, run_in_background
 from aapdesk.qt.widgets.common import hint_label, section_label
-from aapdesk.qt.widgets.dates import DateEdit
 from aapdesk.qt.widgets.field_errors import ERROR_COLOR
 from aapdesk.qt.widgets.inputs import fill_combo, select_data
 from aapdesk.qt.widgets.tables import SimpleTable
-from aapdesk.services import operations as operations_service
 from aapdesk.services import report_registry
 from aapdesk.services.context import AppContext
 from aapdesk.services.operations import OperationRow
@@ -199,12 +196,10 @@ def failure_text(spec: ReportSpec, error: BaseException) -> str:
     return str(error)
 
 
-class ReportsPage(Page):
+class ReportsPage(OperationChooser, Page):
     def __init__(self, app: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(app, "Rapports", parent)
         self.task: BackgroundTask | None = None
-        self._operations: dict[int, OperationRow] = {}
-        self._shown_operation_id: int | None = None
         self._updating = False
         self._running_spec: ReportSpec | None = None
         self._specs: dict[str, ReportSpec] = {}
@@ -230,30 +225,7 @@ class ReportsPage(Page):
     # --- layout --------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.operation_combo = QComboBox()
-        self.operation_combo.setMinimumContentsLength(52)
-        self.operation_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.as_of_edit = DateEdit(empty_page=self.app.today())
-        self.as_of_edit.setToolTip("Les chiffres des rapports sont comptés jusqu'à cette date (incluse)")
-        self.operation_info = hint_label()
-        self.operation_info.setWordWrap(False)
-        self.operation_info.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom)
-        title = self.layout_.takeAt(0).widget()
-        title_row = QHBoxLayout()
-        title_row.addWidget(title)
-        title_row.addStretch(1)
-        title_row.addWidget(self.operation_info)
-        self.layout_.insertLayout(0, title_row)
-        bar = QHBoxLayout()
-        bar.addWidget(QLabel("Opération"))
-        bar.addWidget(self.operation_combo)
-        bar.addSpacing(16)
-        bar.addWidget(QLabel("Arrêté au"))
-        bar.addWidget(self.as_of_edit)
-        bar.addStretch(1)
-        self.layout_.addLayout(bar)
-        self.empty_hint = hint_label(NO_OPERATION)
-        self.layout_.addWidget(self.empty_hint)
+        self._build_operation_bar("Les chiffres des rapports sont comptés jusqu'à cette date (incluse)")
 
         # Left: which report, and what it holds.
         report_box = QGroupBox("Rapport")
@@ -351,24 +323,9 @@ class ReportsPage(Page):
     # --- choosing ------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        ops = operations_service.list_operations(self.app)
-        self._operations = {op.id: op for op in ops}
-        chosen = self.operation_combo.currentData()
-        fill_combo(self.operation_combo, [(op.label, op.id) for op in ops])
-        for index, op in enumerate(ops):
-            self.operation_combo.setItemData(index, f"{op.label}\n{dispositif_short(op)} · {period_text(op)}",
-                                             Qt.ItemDataRole.ToolTipRole)
-        if chosen not in self._operations:
-            default = default_operation(ops, self.app.today())
-            chosen = default.id if default else None
-        self.operation_combo.blockSignals(True)  # refilling is not a choice: the date chosen stays
-        try:
-            select_data(self.operation_combo, chosen)
-        finally:
-            self.operation_combo.blockSignals(False)
-        self.empty_hint.setVisible(not ops)
+        self._refill_operations()
         self._fill_reports()
-        self._show_operation(reset_date=self.operation_combo.currentData() != self._shown_operation_id)
+        self._show_operation(reset_date=self._operation_changed_since_shown())
         self.refresh_recent()
         self._set_busy(self.is_busy())
 
@@ -406,9 +363,6 @@ class ReportsPage(Page):
         dialog.open()
         return dialog
 
-    def current_operation(self) -> OperationRow | None:
-        return self._operations.get(self.operation_combo.currentData())
-
     def current_spec(self) -> ReportSpec | None:
         item = self.report_list.currentItem()
         return self._specs.get(item.data(Qt.ItemDataRole.UserRole)) if item is not None else None
@@ -416,24 +370,11 @@ class ReportsPage(Page):
     def report_names(self) -> list[str]:
         return [self.report_list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.report_list.count())]
 
-    def as_of(self) -> date | None:
-        op = self.current_operation()
-        if op is None:
-            return None
-        return self.as_of_edit.value() or default_as_of(op, self.app.today())
-
     def chosen_month(self) -> YearMonth | None:
         return self.month_combo.currentData()
 
     def chosen_format(self) -> str | None:
         return self.format_combo.currentData()
-
-    def select_operation(self, code_or_id: str | int) -> None:
-        for op in self._operations.values():
-            if code_or_id in (op.id, op.code):
-                select_data(self.operation_combo, op.id)
-                return
-        raise LookupError(f"aucune opération {code_or_id!r}")
 
     def select_report(self, name: str) -> None:
         names = self.report_names()
@@ -469,17 +410,7 @@ class ReportsPage(Page):
         self._parameters_changed()
 
     def _show_operation(self, *, reset_date: bool) -> None:
-        op = self.current_operation()
-        if op is not None and (reset_date or self.as_of_edit.value() is None):
-            self.as_of_edit.blockSignals(True)
-            try:
-                self.as_of_edit.set_value(default_as_of(op, self.app.today()))
-            finally:
-                self.as_of_edit.blockSignals(False)
-        self._shown_operation_id = op.id if op else None
-        self.operation_info.setText(
-            " · ".join(t for t in (dispositif_short(op), period_text(op), operation_status(op, self.app.today()))
-                       if t) if op else "")
+        self._apply_operation(reset_date=reset_date)
         self._parameters_changed(reset_month=reset_date)
 
     @contextmanager
