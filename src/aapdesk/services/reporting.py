@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select
 
 from aapdesk.domain.activity import ParcoursSpan, present_months
-from aapdesk.domain.exits import ExitCategory, ExitType
+from aapdesk.domain.exits import ExitCategory
 from aapdesk.domain.money import round_cents
 from aapdesk.domain.participants import is_under
 from aapdesk.domain.periods import Period, as_of_default
@@ -121,7 +121,3 @@ def indicators(app: AppContext, operation_id: int, au: date | None = None) -> di
             "solde": _money(money.solde),
         },
     }
-
-
-# Keep ExitType importable from here for report builders that list every type in a fixed order.
-EXIT_TYPES_ORDER = tuple(ExitType)
