@@ -100,7 +100,8 @@ def pdf_text(path: Path) -> str:
 def test_sheets_in_order_with_frozen_headers(files):
     wb = load_workbook(files[("AI-2024", "xlsx")])
     assert wb.sheetnames == ["Synthèse", "File active", "Participants", "Heures MAD", "Heures accompagnement",
-                             "Sorties", "Détail des sorties", "À faire", "Paramètres"]
+                             "Sorties", "Détail des sorties", "À faire", "Comités", "Indicateurs de la fiche",
+                             "Paramètres"]
     for name in ("File active", "Participants", "Heures MAD", "Détail des sorties"):
         ws = wb[name]
         header = next(row[0].row for row in ws.iter_rows() if row[0].fill.fgColor.rgb.endswith("1D4E89"))

@@ -112,6 +112,29 @@ def test_xlsx_figures_formats_flags_totals_freeze_and_chart():
     assert len(charts[0]._charts) == 2  # bars, and the places line overlaid
 
 
+def test_xlsx_tables_on_one_sheet_get_the_width_each_asks_and_long_texts_wrap_into_taller_rows():
+    decision = "Poursuite des parcours ; deux orientations à confirmer avec le SLAI au prochain comité de pilotage."
+    summary = Table.of("Résumé", [Column("Indicateur", width=30), Column("Valeur", Kind.INT, 10)], [["Accompagnés", 12]])
+    comites = Table.of("Comités", [Column("Date", Kind.DATE, 11), Column("Décisions", width=40)],
+                       [[date(2025, 4, 26), decision], [date(2025, 8, 26), "Aucune"]])
+    paragraph = "Un long paragraphe d'introduction " * 8
+    report = Report("Tableau", "Structure", "Opération", "", date(2025, 3, 15),
+                    (Section("Synthèse", paragraphs=(paragraph.strip(),), tables=(summary, comites)),))
+    ws = load_workbook(io.BytesIO(xlsx_bytes(report)))["Synthèse"]
+    # the second table's wide column is not squeezed into the first table's narrow one
+    assert ws.column_dimensions["A"].width == 30 and ws.column_dimensions["B"].width == 40
+    long_row = next(row for row in ws.iter_rows() if row[1].value == decision)
+    assert long_row[1].alignment.wrap_text and long_row[1].alignment.vertical == "top"
+    assert ws.row_dimensions[long_row[0].row].height >= 2 * 15
+    short_row = next(row for row in ws.iter_rows() if row[1].value == "Aucune")
+    assert ws.row_dimensions[short_row[0].row].height in (None, 15)
+    # a paragraph wraps over the first columns instead of running off the printed page
+    cell = next(c for row in ws.iter_rows() for c in row if c.value == paragraph.strip())
+    merged = next(r for r in ws.merged_cells.ranges if cell.coordinate in r)
+    assert merged.max_col > 1 and cell.alignment.wrap_text
+    assert ws.row_dimensions[cell.row].height >= 2 * 15
+
+
 def test_xlsx_has_values_never_formulas_and_neutralises_every_text():
     for hostile in HOSTILE:
         data = xlsx_bytes(sample_report(text=hostile))

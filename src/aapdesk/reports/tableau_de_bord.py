@@ -65,6 +65,7 @@ def build_tableau_de_bord(data: DashboardData) -> Report:
         *_hours(data),
         *_exits(data),
         _todo(data),
+        *_comites_and_indicators(data),
     )
     parameters = (
         ("Date d'arrêté des chiffres", format_date(data.as_of)),
@@ -108,7 +109,7 @@ def _shown_months(data: DashboardData) -> list[tuple[int, YearMonth]]:
 # --- Synthèse ---------------------------------------------------------------------------------
 
 def _synthese(data: DashboardData) -> Section:
-    op, rules = data.operation, data.operation.rules
+    op = data.operation
     capacity, unit = _capacity(op), _unit(op)
     paragraphs = [f"Dispositif : {op.dispositif_label}",
                   f"Période de l'opération : du {format_date(op.debut)} au {format_date(op.fin)} ; "
@@ -120,9 +121,21 @@ def _synthese(data: DashboardData) -> Section:
         convention.append(f"montant conventionné {format_money(op.montant)}")
     if convention:
         paragraphs.append("Convention : " + ", ".join(convention) + ".")
-    tables = (_estimate_table(data), _comites_table(data), _fiche_indicators(rules))
+    estimate = _estimate_table(data)
     return Section("Synthèse", paragraphs=tuple(paragraphs), figures=tuple(_key_figures(data)),
-                   tables=tuple(t for t in tables if t is not None), sheet="Synthèse")
+                   tables=(estimate,) if estimate is not None else (), sheet="Synthèse")
+
+
+def _comites_and_indicators(data: DashboardData) -> list[Section]:
+    """Comités and the fiche's evaluation indicators: each its own sheet, their columns share nothing."""
+    sections = []
+    comites = _comites_table(data)
+    if comites is not None:
+        sections.append(Section("Comités de suivi et de pilotage", tables=(comites,), sheet="Comités"))
+    indicators = _fiche_indicators(data.operation.rules)
+    if indicators is not None:
+        sections.append(Section("Indicateurs de la fiche", tables=(indicators,), sheet="Indicateurs de la fiche"))
+    return sections
 
 
 def _key_figures(data: DashboardData) -> list[KeyFigure]:
@@ -208,7 +221,7 @@ def _estimate_table(data: DashboardData) -> Table | None:
     estimate = data.estimate
     if estimate is None or not estimate.hypotheses:
         return None
-    return Table.of("Estimation de la subvention : le calcul", [Column("Hypothèse ou étape du calcul", width=120)],
+    return Table.of("Estimation de la subvention : le calcul", [Column("Hypothèse ou étape du calcul", width=64)],
                     [[h[:1].upper() + h[1:]] for h in estimate.hypotheses],
                     note="Estimation indicative, d'après les règles de la fiche : le Département arrête le montant "
                          "au vu du bilan.")
@@ -220,7 +233,7 @@ def _comites_table(data: DashboardData) -> Table | None:
     rows = [[c.date, data.comite_natures.get(c.nature, c.nature),
              ("oui" if c.tableau_de_bord_envoye else "non") if c.date <= data.as_of else "à venir",
              c.decisions] for c in data.comites]
-    return Table.of("Comités", [Column("Date", Kind.DATE, 11), Column("Nature", width=20),
+    return Table.of("", [Column("Date", Kind.DATE, 11), Column("Nature", width=20),
                                 Column("Tableau de bord transmis", width=15), Column("Décisions", width=70)], rows)
 
 

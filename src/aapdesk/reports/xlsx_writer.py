@@ -12,6 +12,7 @@ Cells hold values, never formulas; every text goes through
 from __future__ import annotations
 
 import re
+import textwrap
 from datetime import date
 from typing import Any, BinaryIO
 
@@ -55,11 +56,15 @@ NOT_MET_FONT = Font(bold=True, color="9C4A00")
 CENTERED = Alignment(horizontal="center")
 WRAPPED = Alignment(vertical="top", wrap_text=True)
 LINE_HEIGHT = 15  # points per line of 10-11 pt text
-PARAGRAPH_COLUMNS, PARAGRAPH_CHARS = 8, 110  # a paragraph spans 8 columns, about 110 characters a line
+#: A paragraph spans as many columns as it takes to be about this wide (characters).
+PARAGRAPH_WIDTH = 110
+#: No column grows wider than this: longer texts wrap instead of pushing the next columns off the page.
+MAX_COLUMN_WIDTH = 64
+DEFAULT_COLUMN_WIDTH = 9  # what a spreadsheet gives a column nobody sized
 RIGHT = Alignment(horizontal="right")
 HEADER_TEXT = Alignment(vertical="center", wrap_text=True, horizontal="left")
 HEADER_NUMBER = Alignment(vertical="center", wrap_text=True, horizontal="center")
-FIGURE_COLUMNS = (Column("Indicateur", width=58), Column("Valeur", width=16), Column("Objectif", width=16),
+FIGURE_COLUMNS = (Column("Indicateur", width=64), Column("Valeur", width=16), Column("Objectif", width=16),
                   Column("Atteint", width=10))
 #: Where a chart's data is written (hidden columns, far right of the sheet).
 CHART_DATA_COLUMN = 40
@@ -93,7 +98,12 @@ def _sheet_name(wanted: str, used: set[str]) -> str:
 
 
 class _SheetWriter:
-    """Lays one section out on one sheet, top to bottom, keeping track of the widths it needs."""
+    """Lays one section out on one sheet, top to bottom.
+
+    Tables on one sheet share its columns: each column is as wide as the widest block asks
+    (up to :data:`MAX_COLUMN_WIDTH`), and only once every block is written are texts wrapped
+    and rows made tall enough to show them, so no block squeezes into another's widths.
+    """
 
     def __init__(self, ws: Worksheet, report: Report, section: Section, *, first: bool) -> None:
         self.ws, self.report, self.section, self.first = ws, report, section, first
@@ -101,6 +111,8 @@ class _SheetWriter:
         self.widths: dict[int, int] = {}
         self.first_table_header: int | None = None
         self.first_table: Table | None = None
+        self.paragraph_rows: list[int] = []
+        self.wrapped_cells: list[tuple[int, int]] = []  # (row, column) of texts that may need wrapping
 
     def write(self) -> None:
         self._title_block()
@@ -116,8 +128,43 @@ class _SheetWriter:
             self._text("• " + bullet)
         self._charts()
         self._freeze_and_print()
+        self._size_columns_and_rows()
+
+    # --- layout, once every block is written -------------------------------------------
+
+    def _size_columns_and_rows(self) -> None:
+        ws = self.ws
         for col, width in self.widths.items():
-            self.ws.column_dimensions[get_column_letter(col)].width = width
+            ws.column_dimensions[get_column_letter(col)].width = width
+        for row, col in self.wrapped_cells:
+            cell = ws.cell(row=row, column=col)
+            lines = _line_count(str(cell.value), self._width(col))
+            if lines > 1:
+                cell.alignment = Alignment(horizontal=cell.alignment.horizontal,
+                                           vertical=cell.alignment.vertical or "top", wrap_text=True)
+                self._at_least_lines(row, lines)
+        for row in self.paragraph_rows:
+            text = str(ws.cell(row=row, column=1).value)
+            span, width = 1, self._width(1)
+            while width < PARAGRAPH_WIDTH:
+                span += 1
+                width += self._width(span)
+            if len(text) > self._width(1):
+                ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=span)
+            self._at_least_lines(row, _line_count(text, width))
+
+    def _width(self, col: int) -> int:
+        return self.widths.get(col, DEFAULT_COLUMN_WIDTH)
+
+    def _at_least_lines(self, row: int, lines: int) -> None:
+        # spreadsheets do not grow a row for wrapped text written by a program: size it
+        dimension = self.ws.row_dimensions[row]
+        dimension.height = max(dimension.height or LINE_HEIGHT, LINE_HEIGHT * lines)
+        if lines > 1:  # a tall row reads from the top: each figure beside the first line of its label
+            for cell in self.ws[row]:
+                if cell.value is not None and cell.alignment.vertical is None:
+                    cell.alignment = Alignment(horizontal=cell.alignment.horizontal, vertical="top",
+                                               wrap_text=cell.alignment.wrap_text)
 
     # --- blocks -----------------------------------------------------------------------
 
@@ -127,13 +174,13 @@ class _SheetWriter:
             self._put(1, report.title, font=TITLE_FONT)
             for line in (report.structure, report.operation, report.subtitle):
                 if line:
-                    self._put(1, line)
+                    self._text(line)
             self._put(1, f"Édité le {format_date(report.generated_on)}", font=MUTED_FONT)
             self.row += 1
             self._put(1, self.section.title, font=SECTION_FONT)
         else:
             self._put(1, self.section.title, font=SECTION_FONT)
-            self._put(1, " – ".join(x for x in (report.title, report.operation, report.subtitle) if x), font=MUTED_FONT)
+            self._text(" – ".join(x for x in (report.title, report.operation, report.subtitle) if x), font=MUTED_FONT)
         self.row += 1
 
     def _put(self, col: int, text: str, *, font: Font | None = None) -> None:
@@ -142,14 +189,13 @@ class _SheetWriter:
             cell.font = font
         self.row += 1
 
-    def _text(self, text: str) -> None:
+    def _text(self, text: str, *, font: Font | None = None) -> None:
         """A paragraph wrapped over the first columns: left to overflow, it would widen the printed page."""
-        span, chars_per_line = PARAGRAPH_COLUMNS, PARAGRAPH_CHARS
         cell = self.ws.cell(row=self.row, column=1, value=neutralise(text))
         cell.alignment = WRAPPED
-        if len(text) > chars_per_line:
-            self.ws.merge_cells(start_row=self.row, start_column=1, end_row=self.row, end_column=span)
-            self.ws.row_dimensions[self.row].height = LINE_HEIGHT * (len(text) // chars_per_line + 1)
+        if font is not None:
+            cell.font = font
+        self.paragraph_rows.append(self.row)
         self.row += 1
 
     def _figures(self, figures: tuple[KeyFigure, ...]) -> None:
@@ -168,6 +214,10 @@ class _SheetWriter:
             for col, (value, kind) in enumerate(values, start=1):
                 cell = self.ws.cell(row=self.row, column=col, value=_value(value, kind))
                 _format(cell, kind)
+                if kind is Kind.TEXT and isinstance(cell.value, str):
+                    self.wrapped_cells.append((self.row, col))
+                    if col > 1:  # a figure written as text ("35 / 26") lines up with the numbers
+                        cell.alignment = RIGHT
                 if value is None and col == 2:
                     cell.value = "–"
                     cell.alignment = RIGHT
@@ -185,15 +235,15 @@ class _SheetWriter:
             cell = self.ws.cell(row=self.row, column=col, value=neutralise(column.title))
             cell.font, cell.fill = HEADER_FONT, HEADER_FILL
             cell.alignment = HEADER_TEXT if column.kind is Kind.TEXT else HEADER_NUMBER
-            # the sheet's first block sets a column's width; later blocks wrap their text to it
-            self.widths.setdefault(col, column.width)
+            self.widths[col] = min(max(self.widths.get(col, 0), column.width), MAX_COLUMN_WIDTH)
+            self.wrapped_cells.append((self.row, col))
         header = self.row
         self.row += 1
         return header
 
     def _table(self, table: Table) -> None:
         if table.title:
-            self._put(1, table.title, font=TABLE_TITLE_FONT)
+            self._text(table.title, font=TABLE_TITLE_FONT)
         header = self._header(table.columns)
         if self.first_table_header is None:
             self.first_table_header, self.first_table = header, table
@@ -209,21 +259,16 @@ class _SheetWriter:
                 if cell.fill.patternType is None:  # a flagged total keeps its colour
                     cell.fill = TOTAL_FILL
         if table.note:
-            self._put(1, table.note, font=MUTED_FONT)
+            self._text(table.note, font=MUTED_FONT)
         self.row += 1
 
     def _cells(self, columns: tuple[Column, ...], cells: tuple[Cell, ...]) -> None:
         for col, (column, item) in enumerate(zip(columns, cells), start=1):
             cell = self.ws.cell(row=self.row, column=col, value=_value(item.value, column.kind))
             _format(cell, column.kind)
-            if column.kind is Kind.TEXT and self.widths[col] < column.width and isinstance(cell.value, str) \
-                    and len(cell.value) > self.widths[col]:
-                cell.alignment = WRAPPED
-                # spreadsheets do not grow a row for wrapped text written by a program: size it
-                lines = len(cell.value) // max(self.widths[col] - 2, 1) + 1
-                current = self.ws.row_dimensions[self.row].height or LINE_HEIGHT
-                self.ws.row_dimensions[self.row].height = max(current, LINE_HEIGHT * lines)
-            elif cell.alignment.vertical != "top":
+            if isinstance(cell.value, str) and len(cell.value) >= min(column.width, MAX_COLUMN_WIDTH) - 1:
+                self.wrapped_cells.append((self.row, col))
+            if cell.alignment.vertical != "top":
                 # rows with wrapped text read from the top
                 cell.alignment = Alignment(horizontal=cell.alignment.horizontal, vertical="top")
             fill = FLAG_FILLS.get(item.flag)
@@ -303,6 +348,13 @@ class _SheetWriter:
         ws.page_setup.orientation = "landscape" if wide or self.section.charts else "portrait"
 
 
+def _line_count(text: str, width: int) -> int:
+    """How many lines a wrapped text takes in a column ``width`` characters wide (word wrapping)."""
+    # column widths count the digit "0"; an average French text is narrower (about 1.15 letters per "0")
+    usable = max(int(width * 1.15) - 1, 1)
+    return sum(max(len(textwrap.wrap(line, usable, break_long_words=True)), 1) for line in text.split("\n"))
+
+
 def _value(value: Any, kind: Kind) -> Any:
     if kind is Kind.BOOL and isinstance(value, bool):
         return "oui" if value else "non"
@@ -335,3 +387,6 @@ def _write_parameters(ws: Worksheet, report: Report) -> None:
     ws.freeze_panes = "A5"
     ws.column_dimensions["A"].width = 38
     ws.column_dimensions["B"].width = 90
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
