@@ -24,6 +24,8 @@ RULES: dict[str, dict[str, tuple[str, ...]]] = {
     "reports": {"forbid": ("aapdesk.services", "aapdesk.storage", "aapdesk.qt", "aapdesk.cli", "PySide6", "sqlalchemy")},
     "storage": {"forbid": ("aapdesk.services", "aapdesk.qt", "aapdesk.cli", "aapdesk.reports", "PySide6")},
     "services": {"forbid": ("aapdesk.qt", "aapdesk.cli", "PySide6")},
+    "imports": {"forbid": ("aapdesk.services", "aapdesk.storage", "aapdesk.qt", "aapdesk.cli", "aapdesk.reports",
+                           "PySide6", "sqlalchemy", "alembic", "reportlab")},
     "cli.py": {"forbid": ("aapdesk.qt", "PySide6")},
     "qt": {"forbid": ("aapdesk.storage", "sqlalchemy", "alembic", "aapdesk.cli")},
 }

@@ -148,6 +148,33 @@ def build_parser() -> argparse.ArgumentParser:
     ind.add_argument("--out", metavar="FICHIER", help="fichier JSON à écrire (sinon : la sortie standard)")
     _add_report_commands(report_sub)
 
+    imp = sub.add_parser("import", help="importer vos tableaux (xlsx, xlsm, csv) ou écrire le modèle",
+                         description="Importe un fichier dans une opération : aperçu de ce qui sera créé ou mis à "
+                                     "jour, tout ou rien. Les colonnes sont reconnues par leur nom (voir le modèle).")
+    imp_sub = imp.add_subparsers(dest="kind", metavar="TYPE", required=True)
+    model = imp_sub.add_parser("modele", help="écrire le classeur modèle (une feuille par type de données)")
+    model.add_argument("--out", required=True, metavar="FICHIER", help="classeur .xlsx à écrire")
+    model.add_argument("--operation", metavar="CODE",
+                       help="remplir le modèle avec les données de cette opération (pour les reprendre dans Excel)")
+    from aapdesk.domain.imports import KINDS
+
+    for code, kind in KINDS.items():
+        one = imp_sub.add_parser(code, help=f"importer : {kind.label.lower()}", description=kind.note)
+        one.add_argument("file", metavar="FICHIER")
+        one.add_argument("--operation", required=True, metavar="CODE")
+        one.add_argument("--mapping", metavar="NOM", help="correspondance de colonnes enregistrée à utiliser")
+        one.add_argument("--enregistrer-mapping", dest="save_mapping", metavar="NOM",
+                         help="enregistrer la correspondance de colonnes utilisée sous ce nom")
+        one.add_argument("--colonne", action="append", default=[], metavar="EN-TÊTE=CHAMP",
+                         help="associer une colonne du fichier à un champ d'aapdesk (répétable)")
+        one.add_argument("--dry-run", action="store_true", help="aperçu seulement : rien n'est écrit")
+        one.add_argument("--ignorer-erreurs", dest="skip_errors", action="store_true",
+                         help="importer les lignes correctes et laisser de côté les lignes en erreur")
+        one.add_argument("--feuille", metavar="NOM", help="feuille du classeur (par défaut : celle nommée comme le type, "
+                                                          "sinon la première)")
+        one.add_argument("--separateur", choices=[";", ",", "tab"], help="séparateur du CSV (détecté sinon)")
+        one.add_argument("--encodage", choices=["utf-8", "utf-8-sig", "cp1252"], help="encodage du CSV (détecté sinon)")
+
     demo = sub.add_parser("demo", help="créer une structure de démonstration (dossier vide)")
     demo.add_argument("--participants", type=_positive_int, default=100)
     demo.add_argument("--seed", type=int, default=62)
@@ -275,7 +302,7 @@ def _with_app(args: argparse.Namespace, clock: Callable | None) -> int:
             print(f"Attention : {app.db.warning}", file=sys.stderr)
         handler = {
             "structure": _structure, "operation": _operation, "demo": _demo, "activite": _activite, "sorties": _sorties, "report": _report,
-            "check": _check, "backup": _backup,
+            "check": _check, "backup": _backup, "import": _import,
         }[args.command]
         return handler(app, args)
     finally:
@@ -299,7 +326,11 @@ def _structure(app, args) -> int:  # type: ignore[no-untyped-def]
 
 
 def _operation(app, args) -> int:  # type: ignore[no-untyped-def]
-    from aapdesk.services.operations import OperationInput, create_operation, list_operations
+    from aapdesk.services.operations import (
+        OperationInput,
+        create_operation,
+        list_operations,
+    )
 
     if args.action == "list":
         rows = list_operations(app)
@@ -464,3 +495,62 @@ def _backup(app, args) -> int:  # type: ignore[no-untyped-def]
     before = backups.restore(app, args.id)
     print(f"Sauvegarde {args.id} restaurée." + (f" L'état précédent a été sauvegardé ({before.id})." if before else ""))
     return EXIT_OK
+
+
+def _import(app, args) -> int:  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    from aapdesk.domain.imports import normalise_header
+    from aapdesk.services import imports
+    from aapdesk.services.operations import get_operation
+
+    if args.kind == "modele":
+        operation_id = get_operation(app, args.operation).id if args.operation else None
+        path = imports.write_template(app, Path(args.out), operation_id)
+        print(f"Modèle écrit : {path}" + (f" (données de {args.operation})" if args.operation else ""))
+        return EXIT_OK
+    op = get_operation(app, args.operation)
+    delimiter = "\t" if args.separateur == "tab" else args.separateur
+    file = imports.open_import_file(app, args.kind, Path(args.file), sheet=args.feuille, delimiter=delimiter,
+                                    encoding=args.encodage, mapping_name=args.mapping)
+    if args.colonne:
+        mapping = dict(file.mapping)
+        for pair in args.colonne:
+            header, _, name = pair.partition("=")
+            if name not in file.kind.names:
+                print(f"Champ inconnu pour {args.kind} : « {name} » (champs : {', '.join(file.kind.names)})", file=sys.stderr)
+                return EXIT_USAGE
+            index = next((i for i, h in enumerate(file.headers) if normalise_header(h) == normalise_header(header)), None)
+            if index is None:
+                print(f"Colonne absente du fichier : « {header} »", file=sys.stderr)
+                return EXIT_USAGE
+            mapping = {i: n for i, n in mapping.items() if n != name}
+            mapping[index] = name
+        file = file.with_mapping(mapping)
+    print(_describe_mapping(file))
+    report = imports.run_import(app, file, op.id, dry_run=args.dry_run, skip_errors=args.skip_errors)
+    if args.save_mapping and not report.blocked:
+        imports.save_mapping(app, args.kind, args.save_mapping, file)
+        print(f"Correspondance de colonnes enregistrée sous « {args.save_mapping} ».")
+    print(report.summary())
+    for problem in report.problems[:200]:
+        print(f"  - {problem}", file=sys.stderr)
+    if len(report.problems) > 200:
+        print(f"  … et {len(report.problems) - 200} autres problèmes", file=sys.stderr)
+    # 1 when problems prevented (or, in a preview, would prevent) the import; skipped rows were asked for
+    return EXIT_PROBLEMS if report.problems and not report.applied else EXIT_OK
+
+
+def _describe_mapping(file) -> str:  # type: ignore[no-untyped-def]
+    """Which column feeds which field: headers only, never cell contents."""
+    source = f"{file.table.format}" + (f", feuille « {file.table.sheet} »" if file.table.sheet else "")
+    if file.table.format == "csv":
+        separator = {"\t": "tabulation", ";": "point-virgule", ",": "virgule"}.get(file.table.delimiter or "", "?")
+        source += f", séparateur {separator}, encodage {file.table.encoding}"
+    lines = [f"Fichier : {source} ; en-têtes ligne {file.header_row}, {len(file.rows)} ligne(s) après."]
+    for index, name in file.mapping.items():
+        lines.append(f"  {file.headers[index] or '(sans titre)'} → {name}")
+    ignored = [h for i, h in enumerate(file.headers) if i not in file.mapping and h]
+    if ignored:
+        lines.append("  Colonnes ignorées : " + ", ".join(ignored))
+    return "\n".join(lines)

@@ -91,9 +91,9 @@ def check_participant(data: ParticipantInput, today: date) -> list[Problem]:
         elif age < YOUNGEST_PLAUSIBLE_AGE:
             p.append(Problem("date_naissance", f"la date de naissance donne {age} ans : vérifiez-la"))
     if data.niveau_formation and data.niveau_formation not in NIVEAUX_FORMATION:
-        p.append(Problem("niveau_formation", f"code de niveau de formation inconnu : {data.niveau_formation}"))
+        p.append(Problem("niveau_formation", "code de niveau de formation inconnu (codes ASP : 00, 01, 10 … 70)"))
     if data.prescripteur and data.prescripteur not in PRESCRIPTEURS:
-        p.append(Problem("prescripteur", f"code de prescripteur inconnu : {data.prescripteur}"))
+        p.append(Problem("prescripteur", "code de prescripteur inconnu (codes ASP : 01 … 23, 99)"))
     if data.zone and data.zone not in ZONES:
         p.append(Problem("zone", "indiquez urbain ou rural"))
     if data.code_postal and not POSTAL_CODE.match(data.code_postal):

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from aapdesk import __version__
 from aapdesk.qt import messages
+from aapdesk.qt.dialogs.import_dialog import ImportDialog
 from aapdesk.qt.dialogs.welcome_dialog import WelcomeDialog
 from aapdesk.qt.pages.activity_page import ActivityPage
 from aapdesk.qt.pages.base import Page
@@ -109,6 +110,10 @@ class MainWindow(QMainWindow):
         self.backup_action.setShortcut(QKeySequence.StandardKey.Save)
         self.backup_action.triggered.connect(self.settings.backups.backup_now)
         file_menu.addAction(self.backup_action)
+        self.import_action = QAction("&Importer un fichier…", self)
+        self.import_action.setShortcut("Ctrl+I")
+        self.import_action.triggered.connect(lambda: self.open_import())
+        file_menu.addAction(self.import_action)
         file_menu.addSeparator()
         quit_action = QAction("&Quitter", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -134,6 +139,14 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"aapdesk – {structure.nom}" if structure else "aapdesk")
         for page in self.pages.values():
             page.refresh()
+
+    def open_import(self, kind: str = "participants") -> ImportDialog:
+        """The import dialog; whatever it imports shows on every page."""
+        dialog = ImportDialog(self.app, self, kind=kind)
+        dialog.imported.connect(self.refresh_all)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         # A report still being written would outlive the database, closed right after the window.

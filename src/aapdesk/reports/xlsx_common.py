@@ -16,7 +16,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
+from aapdesk.domain.imports import FORMULA_TRIGGERS
 HEADER_FILL = PatternFill("solid", fgColor="1D4E89")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 DATE_FORMAT = "DD/MM/YYYY"
@@ -25,6 +25,7 @@ PERCENT_FORMAT = "0.0%"
 
 
 def neutralise(text: str) -> str:
+    """The inverse is :func:`aapdesk.domain.imports.unneutralise`, so exported data imports back unchanged."""
     return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
 
 

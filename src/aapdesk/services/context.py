@@ -1,10 +1,13 @@
 """The application context handed to every service: database, catalogue and clock.
 
-The clock is injected so that tests and the demo can fix "today".
+The clock is injected so that tests and the demo can fix "today". Transactions nest: a
+service called inside another one's transaction (an import running the ordinary services
+row by row) joins it, so the outer action still commits everything or nothing.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,6 +30,8 @@ class AppContext:
     db: Database
     catalogue: Catalogue
     clock: Callable[[], datetime] = field(default=system_clock)
+    #: The session of the transaction open in this thread, if any (a GUI worker thread has its own).
+    _local: threading.local = field(default_factory=threading.local, repr=False, compare=False)
 
     def now(self) -> datetime:
         return self.clock()
@@ -34,18 +39,35 @@ class AppContext:
     def today(self) -> date:
         return self.clock().date()
 
+    @property
+    def _active(self) -> Session | None:
+        return getattr(self._local, "session", None)
+
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One user action: everything inside commits together or not at all."""
+        """One user action: everything inside commits together or not at all.
+
+        Inside another transaction of the same thread, joins it: the outer one decides.
+        """
+        active = self._active
+        if active is not None:
+            yield active
+            return
         session = self.db.session_factory()
+        self._local.session = session
         try:
             with session.begin():
                 yield session
         finally:
+            self._local.session = None
             session.close()
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
+        active = self._active
+        if active is not None:  # read what this transaction has written so far
+            yield active
+            return
         session = self.db.session_factory()
         session.connection(execution_options={READ_ONLY_OPTION: True})
         try:

@@ -458,3 +458,19 @@ class BilanSection(Base):
     code: Mapped[str] = mapped_column(String(40))
     texte: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ImportMapping(Base):
+    """A named column mapping for one import kind, kept for the structure's next files.
+
+    ``colonnes`` is JSON: normalised source header -> aapdesk field name (no cell content).
+    """
+
+    __tablename__ = "import_mapping"
+    __table_args__ = (UniqueConstraint("kind", "nom", name="uq_import_mapping_kind_nom"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    nom: Mapped[str] = mapped_column(String(80))
+    colonnes: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from aapdesk.qt.dialogs.accompaniment_dialog import AccompanimentDialog, open_accompaniment
+from aapdesk.qt.dialogs.import_dialog import ImportDialog
 from aapdesk.qt.dialogs.participant_dialog import ParticipantDialog
 from aapdesk.qt.display import plural
 from aapdesk.qt.models.participants_filter import STATUSES, ParticipantsFilter
@@ -51,6 +52,9 @@ class ParticipantsPage(Page):
         self.follow_button.setToolTip("Suivi de l'accompagnement du parcours sélectionné : premier rendez-vous, "
                                       "entretiens, CER, diagnostics, suspensions")
         self.follow_button.setEnabled(False)
+        self.import_button = QPushButton("Importer…")
+        self.import_button.setToolTip("Importer des participants, des heures, des sorties, des dépenses ou des salaires "
+                                      "depuis un classeur Excel ou un fichier CSV")
 
         bar = QHBoxLayout()
         bar.addWidget(self.search, 3)
@@ -60,6 +64,7 @@ class ParticipantsPage(Page):
         bar.addWidget(self.new_button)
         bar.addWidget(self.edit_button)
         bar.addWidget(self.follow_button)
+        bar.addWidget(self.import_button)
         self.layout_.addLayout(bar)
 
         self.model = ParticipantsModel(self)
@@ -84,6 +89,7 @@ class ParticipantsPage(Page):
         self.new_button.clicked.connect(self.open_new_participant)
         self.edit_button.clicked.connect(self.edit_selected)
         self.follow_button.clicked.connect(self.follow_selected)
+        self.import_button.clicked.connect(lambda: self.open_import())
 
     def _setup_table(self) -> None:
         table = self.table
@@ -165,6 +171,13 @@ class ParticipantsPage(Page):
         if row is None or row.parcours_id is None:
             return None
         return open_accompaniment(self.app, row.participant_id, row.parcours_id, self, self.changed)
+
+    def open_import(self) -> ImportDialog:
+        dialog = ImportDialog(self.app, self, kind="participants", operation_id=self.operation_filter.currentData())
+        dialog.imported.connect(self.changed)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def _open(self, dialog: ParticipantDialog) -> ParticipantDialog:
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
