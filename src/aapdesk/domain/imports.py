@@ -27,8 +27,9 @@ from aapdesk.domain.references import NIVEAUX_FORMATION, PRESCRIPTEURS, ZONES
 #: A text starting with one of these is escaped with an apostrophe in every file aapdesk writes
 #: (formula injection); reading a file back removes that apostrophe.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
-#: The template's second row explains each column; a row starting with this mark is not data.
-NOTE_MARK = "ⓘ"
+#: The template's second row explains each column; a row starting with this mark is not data
+#: (a character every spreadsheet font has, and that no name or identifier starts with).
+NOTE_MARK = "»"
 #: A header row is looked for among the first rows (a title or a blank line often sits above it).
 HEADER_SEARCH_ROWS = 15
 #: Below this similarity a header is not proposed for a field (the user maps it by hand).

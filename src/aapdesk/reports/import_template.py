@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any, BinaryIO
 
 from openpyxl import Workbook
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -66,12 +67,12 @@ def write_import_workbook(handle: BinaryIO, kinds: Sequence[ImportKind],
             header.font, header.fill = HEADER_FONT, HEADER_FILL
             note = f"{NOTE_MARK} {spec.label}" + (" (obligatoire)" if spec.required else "") + (
                 f" : {spec.note}" if spec.note else "")
-            if col == 1 and kind.note:
-                note += f"\n{kind.note}"
+            if col == 1 and kind.note:  # what a row is, on the first header: hovering shows it
+                header.comment = Comment(kind.note, "aapdesk", width=320, height=110)
             cell = ws.cell(row=2, column=col, value=neutralise(note))
             cell.font, cell.fill = NOTE_FONT, NOTE_FILL
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-            ws.column_dimensions[get_column_letter(col)].width = max(14, min(34, len(spec.label) + 6))
+            ws.column_dimensions[get_column_letter(col)].width = max(16, min(30, len(spec.label) + 6))
             values = _list_values(spec)
             if values:
                 key = tuple(values)
@@ -87,8 +88,9 @@ def write_import_workbook(handle: BinaryIO, kinds: Sequence[ImportKind],
                                             error="Choisissez une valeur de la liste.")
                 validation.add(f"{letter}3:{letter}{VALIDATED_ROWS + 2}")
                 ws.add_data_validation(validation)
-        ws.row_dimensions[2].height = 75
+        ws.row_dimensions[2].height = 90
         ws.freeze_panes = "A3"
+        ws.page_setup.orientation = "landscape"
         for r, values in enumerate((rows or {}).get(kind.code, ()), start=3):
             for col, (spec, value) in enumerate(zip(kind.fields, values), start=1):
                 _write_value(ws.cell(row=r, column=col), spec, value)

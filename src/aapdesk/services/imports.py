@@ -125,20 +125,26 @@ class ImportReport:
         return not self.dry_run and not self.applied
 
     def summary(self) -> str:
-        verb = "seraient" if self.dry_run else "ont été"
+        """One French sentence: what the import did (or would do), and what stops it."""
         parts = [f"{self.created} création(s)", f"{self.updated} mise(s) à jour"]
         if self.count(UNCHANGED):
-            parts.append(f"{self.count(UNCHANGED)} ligne(s) sans changement")
-        if self.skipped:
-            parts.append(f"{self.skipped} ligne(s) ignorée(s)")
-        text = f"{self.kind.label} : " + ", ".join(parts)
+            parts.append(f"{self.count(UNCHANGED)} ligne(s) déjà à jour")
         if self.documents:
-            text += f", {self.documents} pièce(s) jointe(s)"
-        if self.problems:
-            text += f" ; {len(self.rows_in_error) or len(self.problems)} ligne(s) en erreur"
+            parts.append(f"{self.documents} pièce(s) jointe(s)")
+        errors = len(self.rows_in_error) or len(self.problems)
+        if self.dry_run:
+            text = f"Aperçu – {self.kind.label} : " + ", ".join(parts)
+            if self.problems:
+                text += (f" ; {errors} ligne(s) en erreur, à corriger dans le fichier ou à laisser de côté "
+                         "(case à cocher)")
+            return text + ". Rien n'est encore écrit."
         if self.blocked:
-            return text + ". Rien n'a été importé : corrigez le fichier ou choisissez d'ignorer les lignes en erreur."
-        return text + (f" {verb} préparées (aperçu : rien n'est encore écrit)." if self.dry_run else ".")
+            return (f"Rien n'a été importé : {errors} ligne(s) en erreur. Corrigez le fichier, ou choisissez de "
+                    "laisser de côté les lignes en erreur.")
+        text = f"Import terminé – {self.kind.label} : " + ", ".join(parts)
+        if self.skipped:
+            text += f" ; {self.skipped} ligne(s) en erreur laissée(s) de côté"
+        return text + "."
 
 
 # --- opening a file ------------------------------------------------------------------------
