@@ -102,6 +102,8 @@ class ImportFileError(Exception):
 
 @dataclass(frozen=True)
 class Limits:
+    """What an import accepts; tests pass smaller ones rather than writing huge files."""
+
     max_file_bytes: int = 20 * 1024 * 1024
     max_rows: int = 50_000  # non-empty rows, the header included
     max_columns: int = 200
@@ -118,6 +120,8 @@ RawValue = str | int | float | datetime | date | time | timedelta | bool | None
 
 @dataclass(frozen=True)
 class RawRow:
+    """One non-empty row of the file."""
+
     #: The row number shown by Excel, or the CSV line where the record starts (1-based).
     number: int
     values: tuple[RawValue, ...]
@@ -125,6 +129,8 @@ class RawRow:
 
 @dataclass(frozen=True)
 class RawTable:
+    """What was read, and how (format, sheet, encoding, delimiter, date system)."""
+
     #: Every non-empty row in order, trailing empty cells stripped; empty rows are omitted.
     rows: tuple[RawRow, ...]
     format: str  # "xlsx" or "csv"
@@ -273,7 +279,7 @@ _PROGRAM_MAGICS = (b"\x7fELF", b"\xfe\xed\xfa\xce", b"\xfe\xed\xfa\xcf", b"\xce\
                    b"\xcf\xfa\xed\xfe", b"\xca\xfe\xba\xbe")
 _OTHER_BINARY_MAGICS = (b"%PDF-", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b",
                         b"7z\xbc\xaf\x27\x1c", b"Rar!\x1a\x07", b"{\\rtf")
-_TEXT_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
 def _sniff(data: bytes) -> str:
@@ -288,13 +294,16 @@ def _sniff(data: bytes) -> str:
     if data.startswith(_OTHER_BINARY_MAGICS):
         raise ImportFileError(MSG_UNKNOWN)
     # A NUL is never in text except UTF-16 (which has a BOM when aapdesk can read it).
-    if b"\x00" in data and not data.startswith(_TEXT_BOMS[1:]):
+    if b"\x00" in data and not data.startswith(_UTF16_BOMS):
         raise ImportFileError(MSG_UNKNOWN)
     return "csv"
 
 
 # --- xlsx: the zip container -----------------------------------------------------------------
 
+#: ECMA-376 Part 2 (Open Packaging Conventions) forbids DTDs in package XML precisely because of
+#: entity expansion, and tells readers to treat one as an error [M1.18]; the XML is UTF-8 or
+#: UTF-16 [M1.17]. So a real workbook never trips this.
 _DOCTYPE_MARKERS = tuple(marker.encode(encoding) for marker in ("<!DOCTYPE", "<!ENTITY")
                          for encoding in ("utf-8", "utf-16-le", "utf-16-be"))
 #: A DTD can only sit in the prolog, before the root element: this much of a member is searched.
@@ -313,7 +322,7 @@ def _check_workbook_archive(data: bytes, limits: Limits) -> None:
         if len(infos) > limits.max_zip_members:
             raise ImportFileError(f"classeur refusé : il contient plus de {_n(limits.max_zip_members)} "
                                   "éléments compressés")
-        names = {info.filename.lower() for info in infos}
+        names = {info.filename.lower() for info in infos}  # part names are case-insensitive [M1.12]
         if "[content_types].xml" not in names or "xl/workbook.xml" not in names:
             if "mimetype" in names and _member_startswith(archive, "mimetype",
                                                           b"application/vnd.oasis.opendocument"):
@@ -343,7 +352,9 @@ def _check_central_directory_size(data: bytes, limits: Limits) -> None:
     end = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
     if end < 0 or end + 22 > len(data):
         return
-    entries, directory_size = struct.unpack_from("<HI", data, end + 10)
+    entries, directory_size, _, comment_length = struct.unpack_from("<HIIH", data, end + 10)
+    if end + 22 + comment_length != len(data):  # the signature seen was inside a comment
+        return
     locator = end - 20
     if (entries == 0xFFFF or directory_size == 0xFFFFFFFF) and locator >= 0 \
             and data[locator:locator + 4] == b"PK\x06\x07":
@@ -560,7 +571,7 @@ def _decode(data: bytes, encoding: str | None) -> tuple[str, str]:
     if encoding is None:
         if data.startswith(codecs.BOM_UTF8):
             encoding = "utf-8-sig"
-        elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        elif data.startswith(_UTF16_BOMS):
             encoding = "utf-16"
         else:
             try:
@@ -588,7 +599,7 @@ def _read_csv(data: bytes, delimiter: str | None, encoding: str | None, limits: 
     text, encoding = _decode(data, encoding)
     if "\x00" in text:
         raise ImportFileError(MSG_UNKNOWN)
-    if text.lstrip()[:20].lower().startswith(_MARKUP_STARTS):
+    if text[:1000].lstrip()[:20].lower().startswith(_MARKUP_STARTS):
         raise ImportFileError(MSG_MARKUP)
     # Excel writes and honours a first line "sep=;" naming the delimiter.
     start, first_line = 0, 1
@@ -646,8 +657,9 @@ def _csv_rows(text: str, start: int, first_line: int, delimiter: str, limits: Li
         number = offset + lines_before + 1
         lines_before = reader.line_num
         records += 1
-        if records > EXCEL_MAX_ROWS:
-            raise _too_many_rows(limits)
+        if records > EXCEL_MAX_ROWS:  # blank lines do not count as rows, but cost time
+            raise ImportFileError(f"le fichier compte plus de {_n(EXCEL_MAX_ROWS)} lignes, plus qu'une "
+                                  "feuille Excel ne peut en contenir")
         if not record:
             continue
         if max(map(len, record)) > limits.max_cell_chars:
