@@ -44,6 +44,18 @@ def test_fixed_date_and_missing_fixed_date():
     assert due_date(livrable("bilan_final", "date_fixe"), *YEAR_2024, as_of=date(2025, 3, 15)) is None
 
 
+def test_a_fixed_date_moves_with_an_operation_run_later_under_the_same_fiche():
+    bilan = livrable("bilan_final", "date_fixe", date=date(2025, 3, 31))  # the 2024 call, convention 2024
+    planned = date(2024, 12, 31)
+    assert due_date(bilan, *YEAR_2024, as_of=date(2025, 1, 1), planned_end=planned).due == date(2025, 3, 31)
+    renewed = (date(2025, 1, 1), date(2025, 12, 31))  # the same fiche used for 2025
+    assert due_date(bilan, *renewed, as_of=date(2025, 3, 15), planned_end=planned).due == date(2026, 3, 31)
+    # a bilan intermédiaire of a two-year convention stays inside the operation it belongs to
+    interim = livrable("bilan_intermediaire", "date_fixe", date=date(2025, 3, 31))
+    assert due_date(interim, date(2024, 1, 1), date(2025, 12, 31), as_of=date(2024, 6, 1),
+                    planned_end=date(2025, 12, 31)).due == date(2025, 3, 31)
+
+
 def test_months_after_the_start():
     rule = livrable("bilan_intermediaire", "apres_debut", mois=6)
     assert due_date(rule, *YEAR_2024, as_of=date(2024, 3, 1)) == DueDeliverable("Bilan intermédiaire", date(2024, 7, 1))

@@ -81,6 +81,31 @@ def test_backups_are_thinned_and_interrupted_ones_cleaned(app, clock):
     assert not list(backups_dir.glob("*.tmp"))
 
 
+def test_backups_are_single_files_without_leftovers(app, clock):
+    add_person(app, "Seul")
+    info = backups.backup_now(app)
+    assert backups.verify(app, info.id) == []  # reading it back...
+    leftovers = [p.name for p in app.db.paths.backups_dir.iterdir() if p != info.path]
+    assert leftovers == []  # ...leaves no -wal or -shm beside it
+
+
+def test_an_old_backup_copied_in_is_restored_even_if_retention_would_drop_it(app, clock):
+    add_person(app, "Ancien")
+    old = backups.backup_now(app)
+    kept_aside = old.path.read_bytes()
+    old.path.unlink()
+    add_person(app, "Récent")
+    for month in range(40):  # years of monthly backups on this laptop: more than the retention keeps
+        clock.now = datetime(2022, 1, 10, 12) + timedelta(days=31 * month)
+        create_backup(app.db.paths.db_path, app.db.paths.backups_dir, "manuelle", clock.now)
+    # the old backup comes back from a USB key: far outside what the retention keeps
+    copied = app.db.paths.backups_dir / "aapdesk-20200105-120000-manuelle.sqlite3"
+    copied.write_bytes(kept_aside)
+    clock.now += timedelta(minutes=1)
+    backups.restore(app, "20200105-120000-manuelle")
+    assert {r.nom for r in list_participant_rows(app)} == {"ANCIEN"}
+
+
 def test_unknown_backup_id_is_a_clear_error(app):
     with pytest.raises(BackupError, match="introuvable"):
         find_backup(app.db.paths.backups_dir, "19990101-000000-manuelle")

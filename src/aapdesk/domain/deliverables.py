@@ -6,7 +6,10 @@ Pure: the caller gives the operation's dates, the as-of date and the next planne
   month's length (31/12 + 3 months = 31/03; 31/01 + 1 month = 28/02 or 29/02). When the
   day does not exist the earlier date is kept: a deadline shown a day early harms no one.
 - ``apres_debut``: ``mois`` months after the start (a bilan intermédiaire).
-- ``date_fixe``: the fiche's date.
+- ``date_fixe``: the fiche's date, for an operation over the period the fiche planned. An
+  operation run later under the same fiche (renewed in 2025 on the 2024 call) has its date
+  moved by the same number of years as its end: the 2024 call's bilan of 31/03/2025 is due
+  31/03/2026 for an operation ending 31/12/2025.
 - ``31_mars_n_plus_1``: 31 March of the year after the end.
 - ``mensuel``: the report on month M is due on day ``jour`` (the 10th when the fiche names
   none) of month M+1; only the next one still to come is listed.
@@ -90,9 +93,17 @@ def _yearly(deliverable: Deliverable, start: date, end: date, as_of: date) -> Du
     return None
 
 
+def _fixed_date(fixed: date, end: date, planned_end: date | None) -> date:
+    years = end.year - planned_end.year if planned_end is not None else 0
+    return add_months(fixed, 12 * years) if years else fixed
+
+
 def due_date(deliverable: Deliverable, start: date, end: date, as_of: date,
-             next_comite: date | None = None) -> DueDeliverable | None:
-    """The one deliverable's next due date (see the module's rules), or None when there is none to show."""
+             next_comite: date | None = None, *, planned_end: date | None = None) -> DueDeliverable | None:
+    """The one deliverable's next due date (see the module's rules), or None when there is none to show.
+
+    ``planned_end`` is the end of the convention period the fiche planned (for fixed dates).
+    """
     rule = deliverable.regle
     label = short_label(deliverable)
     if rule is DeadlineRule.APRES_FIN:
@@ -100,7 +111,9 @@ def due_date(deliverable: Deliverable, start: date, end: date, as_of: date,
     if rule is DeadlineRule.APRES_DEBUT:
         return DueDeliverable(label, add_months(start, deliverable.mois))
     if rule is DeadlineRule.DATE_FIXE:
-        return DueDeliverable(label, deliverable.date) if deliverable.date is not None else None
+        if deliverable.date is None:
+            return None
+        return DueDeliverable(label, _fixed_date(deliverable.date, end, planned_end))
     if rule is DeadlineRule.MARS_N_PLUS_1:
         return DueDeliverable(label, date(end.year + 1, 3, 31))
     if rule is DeadlineRule.MENSUEL:
@@ -115,11 +128,11 @@ def due_date(deliverable: Deliverable, start: date, end: date, as_of: date,
 
 
 def deliverable_due_dates(deliverables: Iterable[Deliverable], start: date, end: date, as_of: date,
-                          next_comite: date | None = None) -> list[DueDeliverable]:
+                          next_comite: date | None = None, *, planned_end: date | None = None) -> list[DueDeliverable]:
     """Every deliverable's next due date, earliest first; the label names the platform when the fiche does."""
     result = []
     for deliverable in deliverables:
-        found = due_date(deliverable, start, end, as_of, next_comite)
+        found = due_date(deliverable, start, end, as_of, next_comite, planned_end=planned_end)
         if found is not None:
             result.append(DueDeliverable(_with_platform(found.label, deliverable), found.due))
     return sorted(result, key=lambda item: (item.due, item.label))

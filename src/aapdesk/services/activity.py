@@ -20,6 +20,7 @@ from aapdesk.domain.dispositif import Dispositif, FileActiveMode, parse_disposit
 from aapdesk.domain.participants import sort_key
 from aapdesk.domain.periods import Period, YearMonth, add_months, as_of_default
 from aapdesk.domain.problems import Problem, ValidationError, require
+from aapdesk.formatting import format_money
 from aapdesk.services.context import AppContext, journal
 from aapdesk.storage.schema import (
     Atelier,
@@ -550,7 +551,7 @@ def _document_todos(app: AppContext, as_of: date, operation_id: int | None, part
             wrong_now = bool(EXCLUDING.intersection(expense.issues) - {"non_acquittee"})
             due = expense.date if wrong_now else expense.date + timedelta(days=PROOF_DELAY_DAYS)
             rows.append(TodoRow(due, due < as_of, "depense",
-                                f"Dépense « {expense.libelle} » ({expense.montant:.2f} €) : {labels}".replace(".", ",", 1),
+                                f"Dépense « {expense.libelle} » ({format_money(expense.montant)}) : {labels}",
                                 code))
     return rows
 

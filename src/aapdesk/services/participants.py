@@ -225,13 +225,19 @@ def get_participant(app: AppContext, participant_id: int) -> ParticipantDetail:
         return ParticipantDetail(row.id, data, parcours)
 
 
-def parcours_status(entry: date | None, exit_date: date | None, today: date) -> str:
+#: A parcours without an exit date in an operation that has ended: not accompanied any more.
+ENDED_STATUS = "Opération terminée"
+
+
+def parcours_status(entry: date | None, exit_date: date | None, today: date, operation_end: date | None = None) -> str:
     if entry is None:
         return "Sans parcours"
     if entry > today:
         return "À venir"
     if exit_date is not None and exit_date < today:
         return "Sorti"
+    if exit_date is None and operation_end is not None and operation_end < today:
+        return ENDED_STATUS
     return "En cours"
 
 
@@ -240,14 +246,14 @@ def list_participant_rows(app: AppContext, operation_id: int | None = None) -> l
     rows: list[ParticipantRow] = []
     with app.reading() as session:
         query = (
-            select(Participant, Parcours, Operation.code)
+            select(Participant, Parcours, Operation.code, Operation.fin)
             .outerjoin(Parcours, Parcours.participant_id == Participant.id)
             .outerjoin(Operation, Operation.id == Parcours.operation_id)
             .order_by(Participant.nom, Participant.prenom, Parcours.date_entree)
         )
         if operation_id is not None:
             query = query.where(Parcours.operation_id == operation_id)
-        for person, parcours, code in session.execute(query):
+        for person, parcours, code, operation_end in session.execute(query):
             rows.append(ParticipantRow(
                 participant_id=person.id,
                 parcours_id=parcours.id if parcours else None,
@@ -261,7 +267,7 @@ def list_participant_rows(app: AppContext, operation_id: int | None = None) -> l
                 date_sortie=parcours.date_sortie if parcours else None,
                 moins_26_ans=is_under(person.date_naissance, parcours.date_entree) if parcours else None,
                 statut=parcours_status(parcours.date_entree if parcours else None,
-                                       parcours.date_sortie if parcours else None, today),
+                                       parcours.date_sortie if parcours else None, today, operation_end),
                 referent=parcours.referent if parcours else None,
             ))
     return rows

@@ -87,8 +87,9 @@ def integrity_problems(db_path: Path, *, quick: bool = False) -> list[str]:
         con.close()
 
 
-def create_backup(db_path: Path, backups_dir: Path, reason: str, now: datetime) -> BackupInfo:
-    """Back up ``db_path`` into ``backups_dir``, verify it, then thin the old ones."""
+def create_backup(db_path: Path, backups_dir: Path, reason: str, now: datetime, *,
+                  protect: Path | None = None) -> BackupInfo:
+    """Back up ``db_path`` into ``backups_dir``, verify it, then thin the old ones (never ``protect``)."""
     if not db_path.exists():
         raise BackupError("Aucune base de données à sauvegarder.")
     backups_dir.mkdir(parents=True, exist_ok=True)
@@ -107,12 +108,15 @@ def create_backup(db_path: Path, backups_dir: Path, reason: str, now: datetime) 
     _fsync(temp)
     os.replace(temp, final)
     _fsync_dir(backups_dir)
-    thin_backups(backups_dir, now)
+    thin_backups(backups_dir, now, protect=protect)
     return BackupInfo(final, datetime.strptime(stamp, "%Y%m%d-%H%M%S"), reason, final.stat().st_size)
 
 
-def thin_backups(backups_dir: Path, now: datetime) -> list[Path]:
-    """Delete backups that the retention policy no longer keeps; returns the deleted paths."""
+def thin_backups(backups_dir: Path, now: datetime, *, protect: Path | None = None) -> list[Path]:
+    """Delete backups that the retention policy no longer keeps; returns the deleted paths.
+
+    ``protect`` (the backup being restored, perhaps an old one copied in from a USB key) is kept.
+    """
     infos = list_backups(backups_dir)
     by_time: dict[datetime, list[BackupInfo]] = {}
     for info in infos:
@@ -122,10 +126,12 @@ def thin_backups(backups_dir: Path, now: datetime) -> list[Path]:
     for moment, group in by_time.items():
         if moment not in keep:
             for info in group:
+                if protect is not None and info.path == protect:
+                    continue
                 info.path.unlink(missing_ok=True)
                 deleted.append(info.path)
-    for stale in backups_dir.glob(".aapdesk-*.tmp"):
-        stale.unlink(missing_ok=True)  # left by a backup interrupted by a crash
+    for stale in backups_dir.glob(".aapdesk-*.tmp*"):
+        stale.unlink(missing_ok=True)  # left by a backup interrupted by a crash (and its -wal/-shm)
     return deleted
 
 
@@ -141,7 +147,8 @@ def restore_backup(info: BackupInfo, db_path: Path, backups_dir: Path, now: date
     problems = verify_backup(info)
     if problems:
         raise BackupError("Cette sauvegarde est abîmée et ne peut pas être restaurée : " + "; ".join(problems[:3]))
-    before = create_backup(db_path, backups_dir, "avant-restauration", now) if db_path.exists() else None
+    before = (create_backup(db_path, backups_dir, "avant-restauration", now, protect=info.path)
+              if db_path.exists() else None)
     _copy_database(info.path, db_path)
     problems = integrity_problems(db_path)
     if problems:  # pragma: no cover - the source was verified just above
@@ -155,6 +162,8 @@ def _copy_database(source: Path, dest: Path) -> None:
     try:
         src.backup(dst)
         dst.commit()
+        # one self-contained file: a WAL-mode copy would leave -wal/-shm files beside it once read
+        dst.execute("PRAGMA journal_mode=DELETE")
     except sqlite3.Error as exc:
         raise BackupError(f"Copie impossible : {exc}") from None
     finally:

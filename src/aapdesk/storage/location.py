@@ -11,6 +11,9 @@ import os
 from pathlib import Path
 
 SYNC_MARKERS = ("onedrive", "sharepoint", "dropbox", "google drive", "googledrive", "icloud", "nextcloud")
+#: How each service spells itself, for the warning.
+SYNC_NAMES = {"onedrive": "OneDrive", "sharepoint": "SharePoint", "dropbox": "Dropbox", "google drive": "Google Drive",
+              "googledrive": "Google Drive", "icloud": "iCloud", "nextcloud": "Nextcloud"}
 NETWORK_FS = {"nfs", "nfs4", "cifs", "smbfs", "smb3", "fuse.sshfs", "9p", "afs", "davfs", "fuse.davfs2"}
 
 
@@ -21,7 +24,7 @@ def location_warning(path: Path) -> str | None:
     for marker in SYNC_MARKERS:
         if marker in lowered:
             return (
-                f"Le dossier de données se trouve dans un dossier synchronisé ({marker.title()}). "
+                f"Le dossier de données se trouve dans un dossier synchronisé ({SYNC_NAMES.get(marker, marker.title())}). "
                 "La synchronisation peut copier la base pendant une écriture et l'abîmer : placez le "
                 "dossier de données sur le disque local et ne synchronisez que les sauvegardes."
             )

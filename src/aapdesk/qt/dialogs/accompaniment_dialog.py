@@ -189,7 +189,7 @@ class AccompanimentDialog(QDialog):
         referent = f" · Référent : {p.referent}" if p.referent else ""
         self.operation_label = hint_label(f"{self.operation.label}{referent}")
         self.layout_.addWidget(self.operation_label)
-        status = participants_service.parcours_status(p.date_entree, p.date_sortie, self.app.today())
+        status = participants_service.parcours_status(p.date_entree, p.date_sortie, self.app.today(), self.operation.fin)
         self.dates_label = QLabel(
             f"Orientation : <b>{format_date(p.date_orientation) or NO_DATE}</b> &nbsp;·&nbsp; "
             f"Entrée : <b>{format_date(p.date_entree)}</b> &nbsp;·&nbsp; "

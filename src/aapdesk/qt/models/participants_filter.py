@@ -15,7 +15,7 @@ from aapdesk.qt.models.participants_model import ParticipantsModel, fold
 from aapdesk.services.participants import ParticipantRow
 
 #: The statuses offered by the filter, as ``parcours_status`` spells them.
-STATUSES = ("En cours", "Sorti", "À venir")
+STATUSES = ("En cours", "Sorti", "À venir", "Opération terminée")
 
 
 class ParticipantsFilter(QSortFilterProxyModel):

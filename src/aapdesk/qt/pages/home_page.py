@@ -292,7 +292,8 @@ def upcoming_deadlines(app: AppContext, ops: list[OperationRow]) -> list[tuple[O
             # the next comité still to come whose tableau de bord has not been sent
             next_comite = min((c.date for c in activity_service.list_comites(app, op.id)
                                if c.date >= today and not c.tableau_de_bord_envoye), default=None)
-        rows += [(op, item) for item in deliverable_due_dates(rules.livrables, op.debut, op.fin, today, next_comite)]
+        rows += [(op, item) for item in deliverable_due_dates(rules.livrables, op.debut, op.fin, today, next_comite,
+                                                                   planned_end=rules.convention.fin)]
     return sorted(rows, key=lambda row: (row[1].due, row[0].code, row[1].label))
 
 
