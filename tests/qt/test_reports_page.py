@@ -162,6 +162,9 @@ def test_slow_report_runs_in_the_background_and_the_gui_keeps_running(qtbot, slo
     updates: list[tuple[int, bool, int]] = []
     page.progress_bar.valueChanged.connect(
         lambda value: updates.append((value, slow_report.steps_done < SLOW_STEPS, len(ticks))) if page.is_busy() else None)
+    # the step shown with each update (read as it happens: on a busy machine the report may be done before we look)
+    steps: list[str] = []
+    page.progress_bar.valueChanged.connect(lambda _value: steps.append(page.step_label.text()))
     timer.start()
     started = time.monotonic()
     task = page.generate()
@@ -169,9 +172,8 @@ def test_slow_report_runs_in_the_background_and_the_gui_keeps_running(qtbot, slo
     assert time.monotonic() - started < 0.2  # generate() returned at once: the work is elsewhere
     assert not page.generate_button.isEnabled() and page.cancel_button.isEnabled()
 
-    qtbot.waitUntil(lambda: page.progress_bar.value() >= 30, timeout=5_000)
-    assert page.step_label.text().startswith("Étape ") and page.step_label.text().endswith("…")
     _wait_done(qtbot, page)
+    assert any(step.startswith("Étape ") and step.endswith("…") for step in steps)
     timer.stop()
     building = [u for u in updates if u[1]]
     assert len({value for value, _, _ in building}) >= 3  # the bar moved step by step while the report was built
