@@ -237,13 +237,16 @@ def save_hours(app: AppContext, operation_id: int, edits: list[HoursEdit]) -> in
                 problems.append(Problem(where, p.message))
         require(problems)
         written = 0
+        # one query for the rows already there (an import may bring thousands of months)
+        existing = {(h.parcours_id, h.mois): h for h in session.scalars(select(MonthlyHours).where(
+            MonthlyHours.parcours_id.in_({e.parcours_id for e in edits})))}
         for edit in edits:
-            row = session.scalar(select(MonthlyHours).where(
-                MonthlyHours.parcours_id == edit.parcours_id, MonthlyHours.mois == edit.month.first_day))
+            row = existing.get((edit.parcours_id, edit.month.first_day))
             if row is None:
                 row = MonthlyHours(parcours_id=edit.parcours_id, mois=edit.month.first_day,
                                    heures_mad=Decimal(0), heures_accompagnement=Decimal(0), updated_at=now)
                 session.add(row)
+                existing[(edit.parcours_id, edit.month.first_day)] = row
             if edit.mad is not None:
                 row.heures_mad = edit.mad
             if edit.accompagnement is not None:

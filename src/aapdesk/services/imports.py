@@ -242,6 +242,8 @@ class _Run:
     actions: list[ImportAction] = field(default_factory=list)
     #: participant key -> participant id, filled as rows create people
     people: dict[tuple[str, Any], int] = field(default_factory=dict)
+    #: the operation's parcours by participant, for the kinds that only read them (hours)
+    parcours_by_person: dict[int, list[Parcours]] | None = None
 
     def column(self, name: str) -> str:
         """The header the user wrote for this field, else the field's French label."""
@@ -488,8 +490,11 @@ def _parcours_of(run: _Run, row: ParsedRow, day: date, *, month: YearMonth | Non
     if pid is None:
         raise ValidationError([Problem("", "personne inconnue dans aapdesk : importez d'abord les participants")])
     start, end = (month.first_day, month.last_day) if month else (day, day)
-    candidates = [p for p in run.session.scalars(select(Parcours).where(Parcours.participant_id == pid,
-                                                                         Parcours.operation_id == run.operation.id))
+    if run.parcours_by_person is None:  # loaded once per import: a file may hold thousands of rows
+        run.parcours_by_person = {}
+        for p in run.session.scalars(select(Parcours).where(Parcours.operation_id == run.operation.id)):
+            run.parcours_by_person.setdefault(p.participant_id, []).append(p)
+    candidates = [p for p in run.parcours_by_person.get(pid, [])
                   if p.date_entree <= end and (p.date_sortie is None or p.date_sortie >= start)]
     if not candidates:
         raise ValidationError([Problem("", "cette personne n'a pas de parcours dans l'opération à cette date")])
@@ -499,6 +504,9 @@ def _parcours_of(run: _Run, row: ParsedRow, day: date, *, month: YearMonth | Non
 def _apply_hours(run: _Run, rows: list[ParsedRow], staged: Mapping[int, StagedFile],
                  progress: Callable[[int, int], None] | None) -> None:
     edits: list[tuple[ParsedRow, HoursEdit, bool]] = []
+    months_there = set(run.session.execute(
+        select(MonthlyHours.parcours_id, MonthlyHours.mois).join(Parcours, Parcours.id == MonthlyHours.parcours_id)
+        .where(Parcours.operation_id == run.operation.id)).tuples())
     for row in rows:
         v = row.values
         if v.get("heures_mad") is None and v.get("heures_accompagnement") is None:
@@ -509,8 +517,7 @@ def _apply_hours(run: _Run, rows: list[ParsedRow], staged: Mapping[int, StagedFi
         except ValidationError as error:
             _problems_of(run, row.number, error)
             continue
-        existing = run.session.scalar(select(MonthlyHours.id).where(
-            MonthlyHours.parcours_id == parcours.id, MonthlyHours.mois == v["mois"].first_day)) is not None
+        existing = (parcours.id, v["mois"].first_day) in months_there
         edits.append((row, HoursEdit(parcours.id, v["mois"], v.get("heures_mad"), v.get("heures_accompagnement"),
                                      line=row.number), existing))
     # one call for all rows: the hours service loads the operation once; refused lines are named "ligne N"
