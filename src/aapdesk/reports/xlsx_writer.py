@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import textwrap
 from datetime import date
+from functools import lru_cache
 from typing import Any, BinaryIO
 
 from openpyxl import Workbook
@@ -140,8 +141,7 @@ class _SheetWriter:
             cell = ws.cell(row=row, column=col)
             lines = _line_count(str(cell.value), self._width(col))
             if lines > 1:
-                cell.alignment = Alignment(horizontal=cell.alignment.horizontal,
-                                           vertical=cell.alignment.vertical or "top", wrap_text=True)
+                cell.alignment = _alignment(cell.alignment.horizontal, cell.alignment.vertical or "top", True)
                 self._at_least_lines(row, lines)
         for row in self.paragraph_rows:
             text = str(ws.cell(row=row, column=1).value)
@@ -161,10 +161,10 @@ class _SheetWriter:
         dimension = self.ws.row_dimensions[row]
         dimension.height = max(dimension.height or LINE_HEIGHT, LINE_HEIGHT * lines)
         if lines > 1:  # a tall row reads from the top: each figure beside the first line of its label
-            for cell in self.ws[row]:
+            for col in self.widths:
+                cell = self.ws.cell(row=row, column=col)
                 if cell.value is not None and cell.alignment.vertical is None:
-                    cell.alignment = Alignment(horizontal=cell.alignment.horizontal, vertical="top",
-                                               wrap_text=cell.alignment.wrap_text)
+                    cell.alignment = _alignment(cell.alignment.horizontal, "top", cell.alignment.wrap_text)
 
     # --- blocks -----------------------------------------------------------------------
 
@@ -266,11 +266,9 @@ class _SheetWriter:
         for col, (column, item) in enumerate(zip(columns, cells), start=1):
             cell = self.ws.cell(row=self.row, column=col, value=_value(item.value, column.kind))
             _format(cell, column.kind)
+            # a row made taller for a wrapped text gets its cells aligned to the top then (_at_least_lines)
             if isinstance(cell.value, str) and len(cell.value) >= min(column.width, MAX_COLUMN_WIDTH) - 1:
                 self.wrapped_cells.append((self.row, col))
-            if cell.alignment.vertical != "top":
-                # rows with wrapped text read from the top
-                cell.alignment = Alignment(horizontal=cell.alignment.horizontal, vertical="top")
             fill = FLAG_FILLS.get(item.flag)
             if fill is not None:
                 cell.fill = fill
@@ -348,6 +346,12 @@ class _SheetWriter:
         ws.page_setup.orientation = "landscape" if wide or self.section.charts else "portrait"
 
 
+@lru_cache(maxsize=64)
+def _alignment(horizontal: str | None, vertical: str | None, wrap: bool | None) -> Alignment:
+    """One shared Alignment per combination: building one per cell is most of a big sheet's writing time."""
+    return Alignment(horizontal=horizontal, vertical=vertical, wrap_text=wrap)
+
+
 def _line_count(text: str, width: int) -> int:
     """How many lines a wrapped text takes in a column ``width`` characters wide (word wrapping)."""
     # column widths count the digit "0"; an average French text is narrower (about 1.15 letters per "0")
@@ -365,7 +369,7 @@ def _format(cell: Any, kind: Kind) -> None:
     number_format = NUMBER_FORMATS.get(kind)
     if number_format and cell.value is not None and not isinstance(cell.value, str):
         cell.number_format = number_format
-    if kind in (Kind.BOOL, Kind.DATE):
+    if kind in (Kind.BOOL, Kind.DATE) and cell.value is not None:
         cell.alignment = CENTERED
 
 
