@@ -2,7 +2,8 @@
 
 It runs the bundle itself, never the venv, in a temporary data folder, and checks what a
 user would notice first: the version, the catalogue, the demonstration, ``check``, every
-report in every format it offers (valid xlsx, valid PDF), the indicators JSON, backups
+report in every format it offers (valid xlsx, valid PDF), the indicators JSON, the import
+(template filled with an operation, read back as a preview, a renamed program refused), backups
 (create, list, verify, restore), then the window, offscreen, on a fresh folder (first
 launch) and on the demonstration, closed cleanly.
 
@@ -114,6 +115,7 @@ class SmokeTest:
             self.step(f"report indicateurs {code} .json", ["report", "indicateurs", "--operation", code,
                                                            "--out", str(out)],
                       check=lambda _r, out=out: check_output_file(out))
+        self.imports(operations[0][0])
         self.backups()
         if with_gui:
             self.window("window, first launch (empty folder)", self.data_dir.parent / "premier-lancement")
@@ -153,6 +155,20 @@ class SmokeTest:
         if not reports:
             self.record("reports found", 0.0, f"none in {_tail(result.stdout)!r}")
         return reports
+
+    def imports(self, code: str) -> None:
+        """The import reads workbooks through openpyxl and defusedxml: both must be in the bundle."""
+        template = self.out_dir / f"{code}-modele-import.xlsx"
+        self.step("import modele (filled with an operation)", ["import", "modele", "--operation", code,
+                                                               "--out", str(template)],
+                  check=lambda _r: check_output_file(template))
+        self.step("import participants --dry-run (the export reads back)",
+                  ["import", "participants", str(template), "--operation", code, "--dry-run"],
+                  check=lambda r: None if "0 création(s)" in r.stdout else _tail(r.stdout))
+        hostile = self.out_dir / "programme.csv"
+        hostile.write_bytes(b"MZ" + bytes(512))
+        self.step("import of a renamed program refused", ["import", "heures", str(hostile), "--operation", code],
+                  expect=1, check=lambda r: None if "programme" in r.stderr else _tail(r.stderr))
 
     def backups(self) -> None:
         created = self.step("backup create", ["backup", "create"],
