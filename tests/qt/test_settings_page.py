@@ -112,6 +112,20 @@ def test_operation_edit_keeps_dispositif(qtbot, settings, demo_ctx):
     assert operations_service.get_operation(demo_ctx, "AI-2024").postes == 22
 
 
+def test_an_operation_is_closed_and_reopened_from_its_dialog(qtbot, settings, demo_ctx):
+    op = operations_service.get_operation(demo_ctx, "AI-2024")
+    dialog = settings.operations.open_operation(op)
+    assert not dialog.closed.isChecked()
+    dialog.closed.setChecked(True)  # the bilan was accepted
+    assert dialog.try_save()
+    assert operations_service.get_operation(demo_ctx, "AI-2024").cloturee
+    again = settings.operations.open_operation(operations_service.get_operation(demo_ctx, "AI-2024"))
+    assert again.closed.isChecked()
+    again.closed.setChecked(False)
+    assert again.try_save() and not operations_service.get_operation(demo_ctx, "AI-2024").cloturee
+    assert new_operation_dialog(settings).closed is None  # a new operation is never closed
+
+
 def test_every_catalogue_dispositif_has_a_summary(demo_ctx):
     for dispositif in demo_ctx.catalogue:
         assert funding_summary(dispositif).endswith(".")

@@ -32,6 +32,8 @@ class OperationInput:
     montant: Decimal | None = None
     zone_defaut: str = "urbain"
     territoires: tuple[str, ...] = ()
+    #: Closed once the bilan is accepted: no more reminders, and its exits are never reclassified silently.
+    cloturee: bool = False
 
 
 @dataclass(frozen=True)
@@ -155,6 +157,9 @@ def update_operation(app: AppContext, operation_id: int, data: OperationInput) -
         op.debut, op.fin = data.debut, data.fin  # type: ignore[assignment]
         op.places, op.postes, op.etp, op.montant = data.places, data.postes, data.etp, data.montant
         op.zone_defaut, op.territoires, op.updated_at = data.zone_defaut, list(data.territoires), now
+        if op.cloturee != data.cloturee:
+            changed.append("cloturee")
+            op.cloturee = data.cloturee
         session.flush()
         journal(session, now, "modification", "operation", op.id, operation_id=op.id, details=",".join(changed))
         count = session.scalar(select(func.count()).where(Parcours.operation_id == op.id)) or 0

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLineEdit, QVBoxLayout, QWidget
 
 from aapdesk.domain.dispositif import Dispositif, FundingModel
 from aapdesk.domain.problems import Problem, ValidationError
@@ -97,6 +97,12 @@ class OperationDialog(FormDialog):
         form.addRow("ETP d'accompagnement", e.field("etp", self.etp))
         form.addRow("Montant conventionné", e.field("montant", self.montant))
         form.addRow("Zone par défaut", e.field("zone", self.zone))
+        self.closed: QCheckBox | None = None
+        if operation is not None:  # a new operation is never closed
+            self.closed = QCheckBox("Opération clôturée (bilan remis et accepté)")
+            self.closed.setToolTip("Plus de rappels ni d'échéances pour cette opération ; ses sorties ne sont "
+                                   "plus reclassées sans confirmation. Se décoche pour rouvrir l'opération.")
+            form.addRow("", self.closed)
         self.layout_.addLayout(form)
         self.finish_layout()
         self.setMinimumWidth(720)
@@ -122,6 +128,8 @@ class OperationDialog(FormDialog):
             self.etp.set_value(op.etp)
             self.montant.set_value(op.montant)
             select_data(self.zone, op.zone_defaut)
+            if self.closed is not None:
+                self.closed.setChecked(op.cloturee)
 
     def chosen_dispositif(self) -> Dispositif | None:
         if self.operation is not None:
@@ -150,6 +158,7 @@ class OperationDialog(FormDialog):
             etp=self._number(self.etp, "etp", problems), montant=self._number(self.montant, "montant", problems),
             zone_defaut=self.zone.currentData(),
             territoires=self.operation.territoires if self.operation else (),
+            cloturee=self.closed.isChecked() if self.closed is not None else False,
         )
         dispositif = self.chosen_dispositif()
         if dispositif is None:
