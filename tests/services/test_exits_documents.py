@@ -194,3 +194,19 @@ def test_kill_between_file_and_row_leaves_neither_orphan_nor_dangling_row(tmp_pa
             assert rows[0].path.read_bytes() == proof.read_bytes()
     finally:
         app.db.close(datetime(2025, 3, 15), backup=False)
+
+
+def test_copies_opened_for_reading_are_deleted_a_day_later(app, clock):
+    folder = documents.opened_copies_dir(app) / "12"
+    folder.mkdir(parents=True)
+    old, fresh = folder / "contrat-ancien.pdf", folder / "contrat-du-jour.pdf"
+    old.write_bytes(b"%PDF old")
+    fresh.write_bytes(b"%PDF fresh")
+    now = clock().timestamp()
+    os.utime(old, (now - 2 * 86400, now - 2 * 86400))  # opened two days ago
+    os.utime(fresh, (now - 3600, now - 3600))  # an hour ago: the viewer may still have it open
+    assert documents.clean_opened_copies(app) == 1
+    assert not old.exists() and fresh.exists()
+    os.utime(fresh, (now - 2 * 86400, now - 2 * 86400))
+    assert documents.clean_opened_copies(app) == 1
+    assert not folder.exists()  # the emptied folder goes too

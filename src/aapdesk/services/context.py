@@ -112,7 +112,8 @@ def open_app(data_dir: str | None = None, *, clock: Callable[[], datetime] = sys
     catalogue = load_catalogue()
     db = open_database(resolve_paths(data_dir), clock())
     app = AppContext(db=db, catalogue=catalogue, clock=clock)
-    from aapdesk.services.documents import recover_documents
+    from aapdesk.services.documents import clean_opened_copies, recover_documents
 
     recover_documents(app)
+    clean_opened_copies(app)
     return app

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -38,6 +38,38 @@ class DocumentRow:
 
 def store(app: AppContext) -> DocumentStore:
     return DocumentStore(app.db.paths.documents_dir)
+
+
+#: Copies of documents opened for reading, inside the data directory (never a shared temp folder).
+OPENED_FOLDER = "pieces-consultees"
+#: A copy opened for reading is kept this long (the viewer may still have it open), then deleted.
+OPENED_COPY_LIFETIME = timedelta(days=1)
+
+
+def opened_copies_dir(app: AppContext) -> Path:
+    return app.db.paths.exports_dir / OPENED_FOLDER
+
+
+def clean_opened_copies(app: AppContext) -> int:
+    """Delete copies opened for reading more than a day ago: personal documents must not pile up.
+
+    Returns how many files were deleted; a file still locked by a viewer (Windows) is left for next time.
+    """
+    folder = opened_copies_dir(app)
+    if not folder.is_dir():
+        return 0
+    limit = (app.now() - OPENED_COPY_LIFETIME).timestamp()
+    deleted = 0
+    for path in sorted(folder.rglob("*"), reverse=True):  # files before their folders
+        try:
+            if path.is_file() and path.stat().st_mtime < limit:
+                path.unlink()
+                deleted += 1
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
+        except OSError:
+            continue
+    return deleted
 
 
 def recover_documents(app: AppContext) -> tuple[int, int]:

@@ -38,8 +38,6 @@ from aapdesk.services.documents import NATURES, DocumentRow
 
 HEADERS = ("Nom du fichier", "Nature", "Taille", "Ajouté le")
 DROP_HINT = "Glissez-déposez des fichiers ici, ou cliquez sur « Joindre un fichier… »."
-#: Copies opened for reading go here (inside the data directory, never in a shared temp folder).
-OPENED_FOLDER = "pieces-consultees"
 
 
 # --- what tests replace ------------------------------------------------------------------
@@ -235,7 +233,8 @@ class DocumentsWidget(QFrame):
             self._show_error(f"Le fichier de « {doc.nom_original} » est introuvable dans le dossier documents : "
                              "lancez « aapdesk check ».")
             return None
-        folder = self.app.db.paths.exports_dir / OPENED_FOLDER / str(doc.id)
+        # inside the data directory, never a shared temp folder; deleted a day later (clean_opened_copies)
+        folder = documents_service.opened_copies_dir(self.app) / str(doc.id)
         try:
             folder.mkdir(parents=True, exist_ok=True)
             copy = folder / (Path(doc.nom_original).name or "document")
