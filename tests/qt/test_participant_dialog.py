@@ -157,3 +157,19 @@ def test_edit_parcours_keeps_its_operation(page, demo_ctx):
     assert parcours_dialog.try_save()
     detail = participants_service.get_participant(demo_ctx, row.participant_id)
     assert detail.parcours[0].date_sortie == date(2025, 3, 10)
+
+
+def test_erasing_a_person_asks_first_then_removes_them_from_the_table(page, demo_ctx, recorded_messages):
+    row = next(r for r in page.model.rows() if r.statut == "En cours")
+    before = {r.participant_id for r in page.model.rows()}
+    dialog = page.open_participant(row.participant_id)
+    recorded_messages.answers["confirm"] = False  # the person thinks twice
+    assert dialog.erase() is False
+    assert participants_service.get_participant(demo_ctx, row.participant_id).data.nom == row.nom
+    recorded_messages.answers["confirm"] = True
+    assert dialog.erase() is True
+    kind, title, text = recorded_messages.calls[-1]
+    assert kind == "confirm" and "RGPD" in text and "définitivement" in text
+    assert {r.participant_id for r in page.model.rows()} == before - {row.participant_id}
+    with pytest.raises(LookupError):
+        participants_service.get_participant(demo_ctx, row.participant_id)

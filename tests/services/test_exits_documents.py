@@ -13,6 +13,7 @@ from decimal import Decimal
 import pytest
 
 from aapdesk.domain.exits import ExitCategory, ExitInput, ExitType
+from aapdesk.domain.periods import YearMonth
 from aapdesk.domain.participants import ParcoursInput, ParticipantInput
 from aapdesk.domain.problems import ValidationError
 from aapdesk.services import documents, exits
@@ -210,3 +211,36 @@ def test_copies_opened_for_reading_are_deleted_a_day_later(app, clock):
     os.utime(fresh, (now - 2 * 86400, now - 2 * 86400))
     assert documents.clean_opened_copies(app) == 1
     assert not folder.exists()  # the emptied folder goes too
+
+
+def test_erasing_a_person_removes_everything_about_them_and_nothing_else(app, tmp_path):
+    from sqlalchemy import func, select
+
+    from aapdesk.services.activity import HoursEdit, save_hours
+    from aapdesk.services.participants import erase_participant, list_participant_rows
+    from aapdesk.storage.schema import JournalEntry, MonthlyHours, Sortie
+
+    op = make_operation(app)
+    gone, kept = enrol(app, op, nom="Efface"), enrol(app, op, nom="Garde")
+    save_hours(app, op.id, [HoursEdit(gone, YearMonth(2024, 3), Decimal(20)), HoursEdit(kept, YearMonth(2024, 3), Decimal(30))])
+    sortie = exits.record_exit(app, gone, date(2024, 6, 30), ExitInput(ExitType.CDI))
+    contract, shared = tmp_path / "contrat.pdf", tmp_path / "charte.pdf"
+    contract.write_bytes(b"%PDF-1.4 contrat")
+    shared.write_bytes(b"%PDF-1.4 charte signee")
+    documents.attach(app, contract, sortie_id=sortie)
+    documents.attach(app, shared, parcours_id=gone)
+    documents.attach(app, shared, parcours_id=kept)  # the same file is also someone else's
+    contract_path = documents.list_documents(app, sortie_id=sortie)[0].path
+    shared_path = documents.list_documents(app, parcours_id=kept)[0].path
+    person = next(r.participant_id for r in list_participant_rows(app) if r.nom == "EFFACE")
+
+    assert erase_participant(app, person) == 2
+    assert [r.nom for r in list_participant_rows(app)] == ["GARDE"]
+    with app.reading() as session:
+        assert session.scalar(select(func.count()).select_from(MonthlyHours)) == 1
+        assert session.scalar(select(func.count()).select_from(Sortie)) == 0
+        entry = session.scalars(select(JournalEntry).where(JournalEntry.action == "effacement")).one()
+        assert (entry.entity, entry.entity_id) == ("participant", person) and "EFFACE" not in entry.details.upper()
+    assert not contract_path.exists() and shared_path.exists()  # the shared file stays for the other person
+    assert documents.verify_documents(app) == []
+    assert run_checks(app) == []  # the database and its documents are still consistent

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from aapdesk.domain.dispositif import parse_dispositif
@@ -24,7 +24,7 @@ from aapdesk.domain.participants import (
 from aapdesk.domain.periods import age_on
 from aapdesk.domain.problems import Problem, ValidationError, require
 from aapdesk.services.context import AppContext, journal
-from aapdesk.storage.schema import Operation, Parcours, Participant
+from aapdesk.storage.schema import Document, Operation, Parcours, Participant, Sortie
 
 PARTICIPANT_FIELDS = (
     "nom", "prenom", "sexe", "date_naissance", "brsa", "rqth", "niveau_formation", "commune",
@@ -210,6 +210,35 @@ def update_parcours(app: AppContext, parcours_id: int, data: ParcoursInput) -> N
         row.date_sortie, row.referent, row.updated_at = data.date_sortie, (data.referent or "").strip() or None, now
         journal(session, now, "modification", "parcours", row.id, operation_id=row.operation_id,
                 participant_id=row.participant_id, details=",".join(changed))
+
+
+def erase_participant(app: AppContext, participant_id: int) -> int:
+    """Erase a person and everything about them (RGPD right to erasure): parcours, hours, interviews,
+    CER, exits, attendance and the documents attached to any of them. Returns how many documents went.
+
+    One transaction; the document files no other record uses are deleted after it commits. The
+    journal keeps that an erasure happened, with the former identifier only. Backups made before
+    still hold the person: they age out with the backup retention.
+    """
+    from aapdesk.services.documents import store
+
+    now = app.now()
+    with app.transaction() as session:
+        if session.get(Participant, participant_id) is None:
+            raise LookupError("participant introuvable")
+        parcours_ids = list(session.scalars(select(Parcours.id).where(Parcours.participant_id == participant_id)))
+        sortie_ids = list(session.scalars(select(Sortie.id).where(Sortie.parcours_id.in_(parcours_ids))))
+        owned = (Document.participant_id == participant_id) | Document.parcours_id.in_(parcours_ids) \
+            | Document.sortie_id.in_(sortie_ids)
+        hashes = set(session.scalars(select(Document.sha256).where(owned)))
+        documents = session.scalar(select(func.count()).select_from(Document).where(owned)) or 0
+        # the database cascades (foreign keys are on) take parcours, hours, CER, exits, attendance, documents
+        session.execute(delete(Participant).where(Participant.id == participant_id))
+        still_used = set(session.scalars(select(Document.sha256).where(Document.sha256.in_(hashes))))
+        journal(session, now, "effacement", "participant", participant_id, details=f"{documents} document(s)")
+    for sha in hashes:
+        store(app).remove_if_unused(sha, sha in still_used)
+    return documents
 
 
 def get_participant(app: AppContext, participant_id: int) -> ParticipantDetail:

@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -80,10 +81,30 @@ class ParticipantDialog(FormDialog):
             self.layout_.addWidget(self._build_todos())
             self.layout_.addWidget(self._build_documents(participant_id))
             self.load(participant_id)
+            self.erase_button = self.buttons.addButton("Effacer la personne…", QDialogButtonBox.ButtonRole.ResetRole)
+            self.erase_button.setToolTip("Droit à l'effacement (RGPD) : supprime la personne, ses parcours, heures, "
+                                         "entretiens, sorties et pièces jointes")
+            self.erase_button.clicked.connect(self.erase)
         self.finish_layout()
         self.setMinimumWidth(940)  # room for the long labels of niveaux and prescripteurs
         self.nom.setFocus()
         self.errors.edited.connect(self._check_field)
+
+    def erase(self) -> bool:
+        """Erase the person after an explicit confirmation; the pages refresh as after a save."""
+        assert self.participant_id is not None
+        if not messages.confirm(
+                self, "Effacer la personne",
+                "Effacer définitivement cette personne et tout ce qui la concerne : parcours, heures, entretiens, "
+                "CER, sorties, présences aux ateliers et pièces jointes ?\n\n"
+                "À réserver à une demande d'effacement (RGPD) ou à une fiche créée par erreur : les chiffres des "
+                "rapports changent. Les sauvegardes déjà faites la contiennent encore jusqu'à leur expiration.",
+                "Effacer"):
+            return False
+        participants_service.erase_participant(self.app, self.participant_id)
+        self.saved.emit()
+        self.accept()
+        return True
 
     # --- building ------------------------------------------------------------------------
 
