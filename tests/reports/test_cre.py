@@ -234,10 +234,11 @@ def test_no_formula_injection_in_the_cre_xlsx(demo_copy, tmp_path):
 
 
 def test_a_very_long_parcours_still_fits_its_one_page(tmp_path):
+    from aapdesk.domain.activity import ParcoursMonth
     from aapdesk.domain.periods import YearMonth
-    from aapdesk.reports.cre import CreData, CreExit, CreMonth, CreParticipant, write_cre_pdf
+    from aapdesk.reports.cre import CreData, CreExit, CreParticipant, write_cre_pdf
 
-    months = tuple(CreMonth(YearMonth(2023, 1).add(i), True, Decimal("12.5"), Decimal(3), True, False) for i in range(30))
+    months = tuple(ParcoursMonth(YearMonth(2023, 1).add(i), True, Decimal("12.5"), Decimal(3), True, False) for i in range(30))
     long_one = CreParticipant(
         parcours_id=1, nom="LECŒUR", prenom="Jean-Noël", date_naissance=date(1980, 2, 29), brsa=True, jeune=False,
         zone="rural", zone_par_defaut=False, territoire="Montreuillois",

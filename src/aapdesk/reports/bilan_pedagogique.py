@@ -31,16 +31,12 @@ from reportlab.platypus import CondPageBreak, KeepTogether, ListFlowable, ListIt
 from reportlab.platypus import Table as PdfTable
 
 from aapdesk.formatting import (
-    format_bool,
     format_date,
-    format_hours,
-    format_money,
-    format_number,
-    format_percent,
 )
 from aapdesk.reports.bilan_execution import ExitFigures, exit_tables
-from aapdesk.reports.model import Cell, CellValue, Column, Kind, Table
+from aapdesk.reports.model import Cell, Column, Kind, Table
 from aapdesk.reports.pdf_base import ACCENT, FONT, FONT_BOLD, RULE, SHADE, PageHeader, build_pdf, styles
+from aapdesk.reports.pdf_writer import escape, value_text
 
 TO_COMPLETE = "À compléter"
 
@@ -313,32 +309,6 @@ def build_bilan_pedagogique(*, structure: str, operation_code: str, operation_in
 
 # --- PDF -------------------------------------------------------------------------------
 
-def format_cell(value: CellValue, kind: Kind) -> str:
-    """A cell as French text, the same way the screens show it."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return format_bool(value)
-    if isinstance(value, date):
-        return format_date(value)
-    if kind is Kind.MONEY:
-        return format_money(Decimal(value))
-    if kind is Kind.HOURS:
-        return format_hours(Decimal(value))
-    if kind is Kind.PERCENT:
-        return format_percent(Decimal(value), 1)
-    if kind is Kind.DECIMAL:
-        number = Decimal(value)
-        return format_number(number, 0 if number == number.to_integral() else 2)
-    return format_number(value)
-
-
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def _column_widths(table: Table, width: float) -> list[float]:
     """Numbers, dates and short flags get the width of their longest value (never broken inside a
     word or a number); text columns share what remains in proportion to their nominal width."""
@@ -347,7 +317,7 @@ def _column_widths(table: Table, width: float) -> list[float]:
     natural: list[float | None] = []
     for index, column in enumerate(table.columns):
         header = max(stringWidth(word, FONT_BOLD, 9) for word in column.title.split() or [""])
-        texts = [format_cell(row[index].value, column.kind) for row in rows]
+        texts = [value_text(row[index].value, column.kind, unit=True) for row in rows]
         if column.kind is Kind.TEXT and any(len(text) > 12 for text in texts):
             natural.append(None)  # real text: wraps in its share of the width
             continue
@@ -368,7 +338,7 @@ def table_flowables(table: Table, width: float, s) -> list:  # type: ignore[no-u
     cell, bold, small = s["cell"], s["cell_bold"], s["small"]
     right = cell.clone("cell_right", alignment=2)
     right_bold = bold.clone("cell_right_bold", alignment=2)
-    header = [Paragraph(_esc(c.title), bold) for c in table.columns]
+    header = [Paragraph(escape(c.title), bold) for c in table.columns]
     data = [header]
     style = [
         ("BACKGROUND", (0, 0), (-1, 0), SHADE), ("GRID", (0, 0), (-1, -1), 0.4, RULE),
@@ -380,7 +350,7 @@ def table_flowables(table: Table, width: float, s) -> list:  # type: ignore[no-u
     def render(cells: tuple[Cell, ...], row_index: int, total: bool) -> list:
         out = []
         for col_index, (c, column) in enumerate(zip(cells, table.columns)):
-            text = _esc(format_cell(c.value, column.kind))
+            text = escape(value_text(c.value, column.kind, unit=True))
             para_style = (right_bold if total else right) if column.kind in numeric else (bold if total else cell)
             out.append(Paragraph(text, para_style))
             if c.flag in flag_colours:
@@ -395,12 +365,12 @@ def table_flowables(table: Table, width: float, s) -> list:  # type: ignore[no-u
         data.append(render(table.total, len(data), True))
     pdf_table = PdfTable(data, colWidths=_column_widths(table, width), repeatRows=1)
     pdf_table.setStyle(TableStyle(style + [("FONT", (0, 0), (-1, 0), FONT_BOLD, 9)]))
-    title = Paragraph(_esc(table.title), s["h3"])
+    title = Paragraph(escape(table.title), s["h3"])
     flow: list = [KeepTogether([title, pdf_table]) if len(data) <= 12 else title]
     if len(data) > 12:
         flow.append(pdf_table)
     if table.note:
-        flow.append(Paragraph(_esc(table.note), small))
+        flow.append(Paragraph(escape(table.note), small))
     flow.append(Spacer(1, 3 * mm))
     return flow
 
@@ -415,40 +385,40 @@ def write_bilan_pedagogique_pdf(bilan: BilanPedagogique, handle: BinaryIO) -> No
     missing = ParagraphStyle("missing", parent=s["body"], fontName=FONT_BOLD, textColor=colors.HexColor("#B91C1C"))
     story: list = [
         Paragraph("Bilan pédagogique", s["title"]),
-        Paragraph(f"<b>Opération :</b> {_esc(bilan.operation)}", s["body"]),
-        Paragraph(f"<b>Dispositif :</b> {_esc(bilan.dispositif)}", s["body"]),
+        Paragraph(f"<b>Opération :</b> {escape(bilan.operation)}", s["body"]),
+        Paragraph(f"<b>Dispositif :</b> {escape(bilan.dispositif)}", s["body"]),
         Paragraph(f"<b>Période :</b> du {format_date(bilan.debut)} au {format_date(bilan.fin)} – "
                   f"<b>chiffres arrêtés au</b> {format_date(bilan.as_of)}", s["body"]),
-        Paragraph(f"<b>Porteur de projet :</b> {_esc(bilan.structure)}", s["body"]),
+        Paragraph(f"<b>Porteur de projet :</b> {escape(bilan.structure)}", s["body"]),
         Spacer(1, 4 * mm),
     ]
     if bilan.to_complete:
         warning = PdfTable([[Paragraph(
             f"{TO_COMPLETE} avant l'envoi : {len(bilan.to_complete)} section(s) sans texte – "
-            + ", ".join(_esc(t) for t in bilan.to_complete) + ".", missing)]], colWidths=[width])
+            + ", ".join(escape(t) for t in bilan.to_complete) + ".", missing)]], colWidths=[width])
         warning.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 0.8, colors.HexColor("#B91C1C")),
                                      ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#FEF2F2")),
                                      ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
         story += [warning, Spacer(1, 4 * mm)]
     for number, section in enumerate(bilan.sections, start=1):
         story.append(CondPageBreak(40 * mm))
-        story.append(Paragraph(f"{number}. {_esc(section.title)}", s["h2"]))
+        story.append(Paragraph(f"{number}. {escape(section.title)}", s["h2"]))
         if section.empty:
             box = PdfTable([[Paragraph(TO_COMPLETE, missing)],
-                            [Paragraph(f"Attendu : {_esc(section.hint)}", s["small"])]], colWidths=[width])
+                            [Paragraph(f"Attendu : {escape(section.hint)}", s["small"])]], colWidths=[width])
             box.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 0.6, colors.HexColor("#B91C1C")),
                                      ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#FEF2F2"))]))
             story += [box, Spacer(1, 3 * mm)]
         for block in section.blocks:
             if block.is_list:
                 story.append(ListFlowable(
-                    [ListItem(Paragraph(_esc(item), s["body"]), leftIndent=12) for item in block.items],
+                    [ListItem(Paragraph(escape(item), s["body"]), leftIndent=12) for item in block.items],
                     bulletType="bullet", start="•", leftIndent=12, bulletFontName=FONT, bulletFontSize=9,
                     bulletColor=ACCENT,
                     spaceAfter=2.2 * mm))
                 story.append(Spacer(1, 1.5 * mm))
             else:
-                story.append(Paragraph("<br/>".join(_esc(line) for line in block.lines), text_style))
+                story.append(Paragraph("<br/>".join(escape(line) for line in block.lines), text_style))
         for table in section.tables:
             story += table_flowables(table, width, s)
     footer = f"Bilan pédagogique – édité le {format_date(bilan.generated_on)} avec aapdesk"

@@ -30,23 +30,14 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, TableStyle
 from reportlab.platypus import Table as PdfTable
 
+from aapdesk.domain.activity import ParcoursMonth
 from aapdesk.domain.periods import YearMonth
+from aapdesk.domain.references import ZONES
 from aapdesk.formatting import format_date, format_hours, format_month
 from aapdesk.reports.model import Cell, Column, Kind, Report, Section, Table
 from aapdesk.reports.pdf_base import ACCENT, FONT, FONT_BOLD, INK, RULE, SHADE, PageHeader, build_pdf, styles
 
-ZONE_LABELS = {"urbain": "Urbain", "rural": "Rural"}
 ZONE_ADJECTIVES = {"urbain": "urbaine", "rural": "rurale"}
-
-
-@dataclass(frozen=True)
-class CreMonth:
-    month: YearMonth
-    present: bool
-    mad: Decimal
-    accompagnement: Decimal
-    valorisable: bool
-    sous_seuil: bool
 
 
 @dataclass(frozen=True)
@@ -77,7 +68,7 @@ class CreParticipant:
     entree: date
     sortie: date | None
     seuil_mad: Decimal | None
-    months: tuple[CreMonth, ...]
+    months: tuple[ParcoursMonth, ...]  # the hours grid's own months: the same figures
     entretiens: tuple[tuple[date, str], ...] = ()  # date, modalité
     cers: tuple[date, ...] = ()  # signature dates
     ateliers: tuple[tuple[date, str], ...] = ()  # date, title (attended)
@@ -85,7 +76,7 @@ class CreParticipant:
     proofs: tuple[str, ...] = ()  # file names of the exit's pièces probantes
 
     @property
-    def presents(self) -> tuple[CreMonth, ...]:
+    def presents(self) -> tuple[ParcoursMonth, ...]:
         return tuple(m for m in self.months if m.present)
 
     @property
@@ -193,7 +184,7 @@ def cre_report(data: CreData) -> Report:
             valorisable: object = Cell(m.valorisable, "warning") if m.sous_seuil else m.valorisable
             rows.append([
                 data.structure, data.operation_code, p.nom, p.prenom, p.date_naissance, p.brsa, p.jeune,
-                ZONE_LABELS.get(p.zone, p.zone), p.orientation, p.entree, p.sortie, str(m.month), m.present,
+                ZONES.get(p.zone, p.zone), p.orientation, p.entree, p.sortie, str(m.month), m.present,
                 m.mad, m.accompagnement, p.seuil_mad, valorisable, len(seen),
                 ", ".join(format_date(d) for d, _ in seen),
                 " ; ".join(f"{format_date(d)} {title}" for d, title in attended),
@@ -373,7 +364,7 @@ def _page(data: CreData, p: CreParticipant, s, width: float, fixed: _FixedCache)
     def pair(label: str, value: str) -> list:
         return [fit(label, FONT, 8, label_width, small), fit(value or "—", FONT_BOLD, 9, value_width, s["cell_bold"])]
 
-    zone = ZONE_LABELS.get(p.zone, p.zone) + (" (défaut de l'opération)" if p.zone_par_defaut else "")
+    zone = ZONES.get(p.zone, p.zone) + (" (défaut de l'opération)" if p.zone_par_defaut else "")
     identity = [
         pair("Nom", p.nom) + pair("Prénom", p.prenom),
         pair("Né(e) le", format_date(p.date_naissance)) + pair("Bénéficiaire du RSA", _yes_no(p.brsa)),

@@ -257,7 +257,7 @@ class _Run:
 
 
 def run_import(app: AppContext, file: ImportFile, operation_id: int, *, dry_run: bool,
-               skip_errors: bool = False, progress: Callable[[int, int], None] | None = None) -> ImportReport:
+               skip_errors: bool = False) -> ImportReport:
     """Preview (``dry_run``) or import ``file`` into the operation; all or nothing.
 
     With ``skip_errors`` the rows with problems are left out and the others imported; without it,
@@ -286,7 +286,7 @@ def run_import(app: AppContext, file: ImportFile, operation_id: int, *, dry_run:
                 _check_documents(run, parsed)
             apply = _APPLY[kind.code]
             failed = run.error_rows()
-            apply(run, [r for r in parsed if r.number not in failed], staged_by_row, progress)
+            apply(run, [r for r in parsed if r.number not in failed], staged_by_row)
             failed, done = run.error_rows(), {a.row for a in run.actions}
             run.actions += [ImportAction(r.number, SKIPPED, "ligne en erreur") for r in parsed
                             if r.number in failed and r.number not in done]
@@ -434,48 +434,39 @@ _PERSON_FIELDS = ("nom", "prenom", "sexe", "date_naissance", "brsa", "rqth", "ni
                   "code_postal", "zone", "qpv", "territoire", "prescripteur", "id_externe")
 
 
-def _apply_participants(run: _Run, rows: list[ParsedRow], staged: Mapping[int, StagedFile],
-                        progress: Callable[[int, int], None] | None) -> None:
-    app, op = run.app, run.operation
-    for done, row in enumerate(rows, start=1):
-        v = row.values
-
-        def write(row: ParsedRow = row, v: dict[str, Any] = v) -> tuple[str, str]:
-            pid = _find_person(run, row.participant_key)
-            if pid is None and v.get("id_externe"):  # known by identity, without an external id yet
-                pid = _find_person(run, ("identite", identity_key(v["nom"], v["prenom"], v["date_naissance"])))
-            parcours = ParcoursInput(v.get("date_entree"), v.get("date_orientation"), v.get("date_sortie"), v.get("referent"))
-            label = f"{v['nom'].upper()} {v['prenom']}"
-            if pid is None:
-                data = ParticipantInput(**{f: v.get(f) for f in _PERSON_FIELDS} | {
-                    "sexe": v.get("sexe") or "", "brsa": bool(v.get("brsa")), "rqth": bool(v.get("rqth")),
-                    "qpv": bool(v.get("qpv"))})
-                pid = participants.create_participant(app, data, op.id, parcours)
-                run.people[row.participant_key] = pid  # type: ignore[index]
-                return CREATED, f"{label} : nouvelle personne, parcours du {_d(parcours.date_entree)}"
-            current = participants.get_participant(app, pid)
-            old = current.data
-            if old.id_externe and v.get("id_externe") and old.id_externe != v["id_externe"]:
-                raise ValidationError([Problem("id_externe", "cette personne a déjà un autre identifiant externe")])
-            # an empty cell changes nothing: an import never erases what was typed in aapdesk
-            merged = replace(old, **{f: v[f] for f in _PERSON_FIELDS if v.get(f) is not None})
-            person_changed = merged.normalised() != old.normalised()
-            if person_changed:
-                participants.update_participant(app, pid, merged)
-            same = next((p for p in current.parcours if p.operation_id == op.id and p.date_entree == parcours.date_entree), None)
-            if same is None:
-                participants.add_parcours(app, pid, op.id, parcours)
-                return UPDATED, f"{label} : nouveau parcours du {_d(parcours.date_entree)}"
-            new = ParcoursInput(same.date_entree, parcours.date_orientation or same.date_orientation,
-                                parcours.date_sortie or same.date_sortie, parcours.referent or same.referent)
-            if (new.date_orientation, new.date_sortie, new.referent) != (same.date_orientation, same.date_sortie, same.referent):
-                participants.update_parcours(app, same.id, new)
-                return UPDATED, f"{label} : parcours du {_d(same.date_entree)} mis à jour"
-            return (UPDATED, f"{label} : fiche mise à jour") if person_changed else (UNCHANGED, f"{label} : déjà à jour")
-
-        _in_savepoint(run, row.number, write)
-        if progress:
-            progress(done, len(rows))
+def _write_participant(run: _Run, row: ParsedRow, staged: Mapping[int, StagedFile]) -> tuple[str, str]:
+    app, op, v = run.app, run.operation, row.values
+    pid = _find_person(run, row.participant_key)
+    if pid is None and v.get("id_externe"):  # known by identity, without an external id yet
+        pid = _find_person(run, ("identite", identity_key(v["nom"], v["prenom"], v["date_naissance"])))
+    parcours = ParcoursInput(v.get("date_entree"), v.get("date_orientation"), v.get("date_sortie"), v.get("referent"))
+    label = f"{v['nom'].upper()} {v['prenom']}"
+    if pid is None:
+        data = ParticipantInput(**{f: v.get(f) for f in _PERSON_FIELDS} | {
+            "sexe": v.get("sexe") or "", "brsa": bool(v.get("brsa")), "rqth": bool(v.get("rqth")),
+            "qpv": bool(v.get("qpv"))})
+        pid = participants.create_participant(app, data, op.id, parcours)
+        run.people[row.participant_key] = pid  # type: ignore[index]
+        return CREATED, f"{label} : nouvelle personne, parcours du {_d(parcours.date_entree)}"
+    current = participants.get_participant(app, pid)
+    old = current.data
+    if old.id_externe and v.get("id_externe") and old.id_externe != v["id_externe"]:
+        raise ValidationError([Problem("id_externe", "cette personne a déjà un autre identifiant externe")])
+    # an empty cell changes nothing: an import never erases what was typed in aapdesk
+    merged = replace(old, **{f: v[f] for f in _PERSON_FIELDS if v.get(f) is not None})
+    person_changed = merged.normalised() != old.normalised()
+    if person_changed:
+        participants.update_participant(app, pid, merged)
+    same = next((p for p in current.parcours if p.operation_id == op.id and p.date_entree == parcours.date_entree), None)
+    if same is None:
+        participants.add_parcours(app, pid, op.id, parcours)
+        return UPDATED, f"{label} : nouveau parcours du {_d(parcours.date_entree)}"
+    new = ParcoursInput(same.date_entree, parcours.date_orientation or same.date_orientation,
+                        parcours.date_sortie or same.date_sortie, parcours.referent or same.referent)
+    if (new.date_orientation, new.date_sortie, new.referent) != (same.date_orientation, same.date_sortie, same.referent):
+        participants.update_parcours(app, same.id, new)
+        return UPDATED, f"{label} : parcours du {_d(same.date_entree)} mis à jour"
+    return (UPDATED, f"{label} : fiche mise à jour") if person_changed else (UNCHANGED, f"{label} : déjà à jour")
 
 
 def _d(day: date | None) -> str:
@@ -501,8 +492,9 @@ def _parcours_of(run: _Run, row: ParsedRow, day: date, *, month: YearMonth | Non
     return max(candidates, key=lambda p: p.date_entree)
 
 
-def _apply_hours(run: _Run, rows: list[ParsedRow], staged: Mapping[int, StagedFile],
-                 progress: Callable[[int, int], None] | None) -> None:
+def _apply_hours(run: _Run, rows: list[ParsedRow], staged: Mapping[int, StagedFile]) -> None:
+    """All rows in one call of the hours service, which loads the operation once (rows by row would
+    load it once per row); the lines it refuses are left out and the others written again."""
     edits: list[tuple[ParsedRow, HoursEdit, bool]] = []
     months_there = set(run.session.execute(
         select(MonthlyHours.parcours_id, MonthlyHours.mois).join(Parcours, Parcours.id == MonthlyHours.parcours_id)
@@ -520,12 +512,12 @@ def _apply_hours(run: _Run, rows: list[ParsedRow], staged: Mapping[int, StagedFi
         existing = (parcours.id, v["mois"].first_day) in months_there
         edits.append((row, HoursEdit(parcours.id, v["mois"], v.get("heures_mad"), v.get("heures_accompagnement"),
                                      line=row.number), existing))
-    # one call for all rows: the hours service loads the operation once; refused lines are named "ligne N"
     while edits:
         try:
             with run.session.begin_nested():
                 save_hours(run.app, run.operation.id, [e for _, e, _ in edits])
         except ValidationError as error:
+            # the service names each refused edit "ligne N, mois" (its ``line``: the file's row number)
             failed = set()
             for p in error.problems:
                 number = _line_number(p.field)
@@ -538,9 +530,7 @@ def _apply_hours(run: _Run, rows: list[ParsedRow], staged: Mapping[int, StagedFi
         for row, edit, existing in edits:
             run.actions.append(ImportAction(row.number, UPDATED if existing else CREATED,
                                             f"{edit.month.label} : heures enregistrées"))
-        break
-    if progress:
-        progress(len(rows), len(rows))
+        return
 
 
 def _line_number(where: str) -> int | None:
@@ -552,49 +542,33 @@ def _line_number(where: str) -> int | None:
 
 # --- sorties ------------------------------------------------------------------------------
 
-def _apply_exits(run: _Run, rows: list[ParsedRow], staged: Mapping[int, StagedFile],
-                 progress: Callable[[int, int], None] | None) -> None:
-    for done, row in enumerate(rows, start=1):
-        v = row.values
-
-        def write(row: ParsedRow = row, v: dict[str, Any] = v) -> tuple[str, str]:
-            parcours = _parcours_of(run, row, v["date_sortie"])
-            existed = run.session.scalar(select(Sortie.id).where(Sortie.parcours_id == parcours.id)) is not None
-            data = ExitInput(ExitType(v["type_sortie"]), v.get("duree_contrat_mois"), bool(v.get("contrat_aide")),
-                             v.get("employeur") or "", v.get("commentaire") or "")
-            sortie_id = record_exit(run.app, parcours.id, v["date_sortie"], data)
-            _attach(run, row, staged, "preuve", sortie_id=sortie_id)
-            return (UPDATED if existed else CREATED), f"sortie du {_d(v['date_sortie'])} ({data.type.value})"  # type: ignore[union-attr]
-
-        _in_savepoint(run, row.number, write)
-        if progress:
-            progress(done, len(rows))
+def _write_exit(run: _Run, row: ParsedRow, staged: Mapping[int, StagedFile]) -> tuple[str, str]:
+    v = row.values
+    parcours = _parcours_of(run, row, v["date_sortie"])
+    existed = run.session.scalar(select(Sortie.id).where(Sortie.parcours_id == parcours.id)) is not None
+    data = ExitInput(ExitType(v["type_sortie"]), v.get("duree_contrat_mois"), bool(v.get("contrat_aide")),
+                     v.get("employeur") or "", v.get("commentaire") or "")
+    sortie_id = record_exit(run.app, parcours.id, v["date_sortie"], data)
+    _attach(run, row, staged, "preuve", sortie_id=sortie_id)
+    return (UPDATED if existed else CREATED), f"sortie du {_d(v['date_sortie'])} ({v['type_sortie']})"
 
 
 # --- dépenses -----------------------------------------------------------------------------
 
-def _apply_expenses(run: _Run, rows: list[ParsedRow], staged: Mapping[int, StagedFile],
-                    progress: Callable[[int, int], None] | None) -> None:
-    for done, row in enumerate(rows, start=1):
-        v = row.values
-
-        def write(row: ParsedRow = row, v: dict[str, Any] = v) -> tuple[str, str]:
-            data = finances.ExpenseInput(v["date"], v["categorie"], v["libelle"], v["montant"], v.get("fournisseur") or "",
-                                         v.get("numero_piece") or "", v.get("date_paiement"))
-            existing = _same_expense(run, data)
-            if existing is not None:
-                unchanged = (existing.categorie, existing.fournisseur or "", existing.date_paiement) == (
-                    data.categorie, data.fournisseur, data.date_paiement) and existing.libelle == data.libelle.strip()
-                data = replace(data, date_paiement=data.date_paiement or existing.date_paiement)
-            expense_id = finances.save_expense(run.app, run.operation.id, data, existing.id if existing else None)
-            _attach(run, row, staged, "facture", depense_id=expense_id)
-            if existing is None:
-                return CREATED, f"dépense du {_d(data.date)}"
-            return (UNCHANGED if unchanged else UPDATED), f"dépense du {_d(data.date)}"
-
-        _in_savepoint(run, row.number, write)
-        if progress:
-            progress(done, len(rows))
+def _write_expense(run: _Run, row: ParsedRow, staged: Mapping[int, StagedFile]) -> tuple[str, str]:
+    v = row.values
+    data = finances.ExpenseInput(v["date"], v["categorie"], v["libelle"], v["montant"], v.get("fournisseur") or "",
+                                 v.get("numero_piece") or "", v.get("date_paiement"))
+    existing = _same_expense(run, data)
+    unchanged = False
+    if existing is not None:
+        unchanged = (existing.categorie, existing.fournisseur or "", existing.date_paiement) == (
+            data.categorie, data.fournisseur, data.date_paiement) and existing.libelle == data.libelle.strip()
+        data = replace(data, date_paiement=data.date_paiement or existing.date_paiement)
+    expense_id = finances.save_expense(run.app, run.operation.id, data, existing.id if existing else None)
+    _attach(run, row, staged, "facture", depense_id=expense_id)
+    action = CREATED if existing is None else UNCHANGED if unchanged else UPDATED
+    return action, f"dépense du {_d(data.date)}"
 
 
 def _same_expense(run: _Run, data: finances.ExpenseInput) -> Depense | None:
@@ -612,43 +586,45 @@ def _same_expense(run: _Run, data: finances.ExpenseInput) -> Depense | None:
 
 # --- personnel ----------------------------------------------------------------------------
 
-def _apply_staff(run: _Run, rows: list[ParsedRow], staged: Mapping[int, StagedFile],
-                 progress: Callable[[int, int], None] | None) -> None:
-    for done, row in enumerate(rows, start=1):
-        v = row.values
-
-        def write(row: ParsedRow = row, v: dict[str, Any] = v) -> tuple[str, str]:
-            wanted = identity_key(v["nom"], v["prenom"], None)
-            person = next((p for p in run.session.scalars(select(Personnel).where(Personnel.operation_id == run.operation.id))
-                           if identity_key(p.nom, p.prenom, None) == wanted), None)
-            taux = v.get("taux_affectation")
-            if person is None:
-                staff_id = finances.save_staff(run.app, run.operation.id, finances.StaffInput(
-                    v["nom"], v["prenom"], v.get("fonction") or DEFAULT_FUNCTION,
-                    taux_affectation_pct=taux if taux is not None else Decimal(100)))
-            else:
-                staff_id = person.id
-                if v.get("fonction") and v["fonction"] != person.fonction:
-                    finances.save_staff(run.app, run.operation.id, finances.StaffInput(
-                        person.nom, person.prenom, v["fonction"], person.contrat, person.etp,
-                        person.taux_affectation_pct, person.justification), staff_id)
-            existed = run.session.scalar(select(CoutPersonnel.id).where(
-                CoutPersonnel.personnel_id == staff_id, CoutPersonnel.mois == v["mois"].first_day)) is not None
-            finances.save_staff_costs(run.app, run.operation.id, [finances.StaffCostInput(staff_id, v["mois"], v["cout_charge"], taux)])
-            action = UPDATED if existed else CREATED
-            return action, f"{v['nom'].upper()} {v['prenom']} : {v['mois'].label}"
-
-        _in_savepoint(run, row.number, write)
-        if progress:
-            progress(done, len(rows))
+def _write_staff(run: _Run, row: ParsedRow, staged: Mapping[int, StagedFile]) -> tuple[str, str]:
+    v = row.values
+    wanted = identity_key(v["nom"], v["prenom"], None)
+    person = next((p for p in run.session.scalars(select(Personnel).where(Personnel.operation_id == run.operation.id))
+                   if identity_key(p.nom, p.prenom, None) == wanted), None)
+    taux = v.get("taux_affectation")
+    if person is None:
+        staff_id = finances.save_staff(run.app, run.operation.id, finances.StaffInput(
+            v["nom"], v["prenom"], v.get("fonction") or DEFAULT_FUNCTION,
+            taux_affectation_pct=taux if taux is not None else Decimal(100)))
+    else:
+        staff_id = person.id
+        if v.get("fonction") and v["fonction"] != person.fonction:
+            finances.save_staff(run.app, run.operation.id, finances.StaffInput(
+                person.nom, person.prenom, v["fonction"], person.contrat, person.etp,
+                person.taux_affectation_pct, person.justification), staff_id)
+    existed = run.session.scalar(select(CoutPersonnel.id).where(
+        CoutPersonnel.personnel_id == staff_id, CoutPersonnel.mois == v["mois"].first_day)) is not None
+    finances.save_staff_costs(run.app, run.operation.id, [finances.StaffCostInput(staff_id, v["mois"], v["cout_charge"], taux)])
+    return (UPDATED if existed else CREATED), f"{v['nom'].upper()} {v['prenom']} : {v['mois'].label}"
 
 
-_APPLY: dict[str, Callable[[_Run, list[ParsedRow], Mapping[int, StagedFile], Callable[[int, int], None] | None], None]] = {
-    "participants": _apply_participants,
+RowWriter = Callable[[_Run, ParsedRow, Mapping[int, StagedFile]], tuple[str, str]]
+
+
+def _row_by_row(write: RowWriter) -> Callable[[_Run, list[ParsedRow], Mapping[int, StagedFile]], None]:
+    """Each row through ``write`` in its own savepoint: a refused row is undone alone, its problems kept."""
+    def apply(run: _Run, rows: list[ParsedRow], staged: Mapping[int, StagedFile]) -> None:
+        for row in rows:
+            _in_savepoint(run, row.number, lambda row=row: write(run, row, staged))  # type: ignore[misc]
+    return apply
+
+
+_APPLY: dict[str, Callable[[_Run, list[ParsedRow], Mapping[int, StagedFile]], None]] = {
+    "participants": _row_by_row(_write_participant),
     "heures": _apply_hours,
-    "sorties": _apply_exits,
-    "depenses": _apply_expenses,
-    "personnel": _apply_staff,
+    "sorties": _row_by_row(_write_exit),
+    "depenses": _row_by_row(_write_expense),
+    "personnel": _row_by_row(_write_staff),
 }
 
 

@@ -178,8 +178,7 @@ def cre_data(app: AppContext, operation_id: int, au: date | None = None) -> cre.
             zone=row.zone, zone_par_defaut=person.zone is None, territoire=person.territoire or "",
             prescripteur=PRESCRIPTEURS.get(person.prescripteur or "", ""), referent=info.referent or "",
             orientation=info.orientation, entree=span.entry, sortie=span.exit, seuil_mad=row.threshold,
-            months=tuple(cre.CreMonth(c.month, c.present, c.mad, c.accompagnement, c.valorisable, c.sous_seuil)
-                         for c in row.months if c.present or c.mad or c.accompagnement),
+            months=tuple(c for c in row.months if c.present or c.mad or c.accompagnement),
             entretiens=tuple(interviews.get(span.id, ())), cers=tuple(cers.get(span.id, ())),
             ateliers=tuple(workshops), exit=exit_info, proofs=tuple(proofs.get(span.id, ())),
         ))

@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from aapdesk.domain.retention import backups_to_keep
+from aapdesk.files import fsync_dir
 
 BACKUP_PATTERN = re.compile(r"^aapdesk-(\d{8}-\d{6})-([a-z0-9-]+)\.sqlite3$")
 REASON_LABELS = {
@@ -107,7 +108,7 @@ def create_backup(db_path: Path, backups_dir: Path, reason: str, now: datetime, 
         raise BackupError("La copie de sauvegarde n'est pas intègre : " + "; ".join(problems[:3]))
     _fsync(temp)
     os.replace(temp, final)
-    _fsync_dir(backups_dir)
+    fsync_dir(backups_dir)
     thin_backups(backups_dir, now, protect=protect)
     return BackupInfo(final, datetime.strptime(stamp, "%Y%m%d-%H%M%S"), reason, final.stat().st_size)
 
@@ -174,13 +175,3 @@ def _copy_database(source: Path, dest: Path) -> None:
 def _fsync(path: Path) -> None:
     with open(path, "rb+") as handle:
         os.fsync(handle.fileno())
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name == "nt":  # pragma: no cover - directories cannot be fsynced on Windows
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

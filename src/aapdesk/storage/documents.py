@@ -23,6 +23,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from aapdesk.files import fsync_dir
+
 MAX_SIZE = 50 * 1024 * 1024  # 50 Mo: a scanned contract is a few hundred Ko
 CHUNK = 1024 * 1024
 
@@ -97,7 +99,7 @@ class DocumentStore:
         sha = digest.hexdigest()
         staged = self.incoming / sha
         os.replace(part, staged)
-        _fsync_dir(self.incoming)
+        fsync_dir(self.incoming)
         content_type = mimetypes.guess_type(source.name)[0] or "application/octet-stream"
         return StagedFile(sha, written, source.name, content_type, staged)
 
@@ -109,7 +111,7 @@ class DocumentStore:
             staged.staged_path.unlink(missing_ok=True)
         else:
             os.replace(staged.staged_path, final)
-            _fsync_dir(final.parent)
+            fsync_dir(final.parent)
         return final
 
     def discard(self, staged: StagedFile) -> None:
@@ -164,13 +166,3 @@ def file_sha256(path: Path) -> str:
         while chunk := handle.read(CHUNK):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name == "nt":  # pragma: no cover
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
