@@ -67,3 +67,8 @@ def format_month(month: YearMonth, short: bool = False) -> str:
 
 def format_bool(value: bool | None) -> str:
     return "" if value is None else ("oui" if value else "non")
+
+
+def format_operation(code: str, intitule: str | None) -> str:
+    """« AI-2025 – Aide à l'encadrement … » as every header and list names an operation; the code alone without a title."""
+    return f"{code} – {intitule}" if intitule else code

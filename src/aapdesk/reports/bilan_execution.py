@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 
 from aapdesk.domain.periods import YearMonth
-from aapdesk.formatting import format_date, format_money, format_number, format_percent
+from aapdesk.formatting import format_date, format_money, format_number, format_operation, format_percent
 from aapdesk.reports.model import Cell, CellValue, Column, KeyFigure, Kind, Report, Section, Table
 
 ZERO = Decimal(0)
@@ -156,7 +156,7 @@ class BilanExecutionData:
 
     @property
     def operation(self) -> str:
-        return f"{self.operation_code} – {self.operation_intitule}" if self.operation_intitule else self.operation_code
+        return format_operation(self.operation_code, self.operation_intitule)
 
 
 # --- shared tables ------------------------------------------------------------------

@@ -32,6 +32,7 @@ from reportlab.platypus import Table as PdfTable
 
 from aapdesk.formatting import (
     format_date,
+    format_operation,
 )
 from aapdesk.reports.bilan_execution import ExitFigures, exit_tables
 from aapdesk.reports.model import Cell, Column, Kind, Table
@@ -289,7 +290,7 @@ class BilanPedagogique:
 
     @property
     def operation(self) -> str:
-        return f"{self.operation_code} – {self.operation_intitule}" if self.operation_intitule else self.operation_code
+        return format_operation(self.operation_code, self.operation_intitule)
 
     @property
     def to_complete(self) -> tuple[str, ...]:

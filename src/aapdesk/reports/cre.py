@@ -33,7 +33,7 @@ from reportlab.platypus import Table as PdfTable
 from aapdesk.domain.activity import ParcoursMonth
 from aapdesk.domain.periods import YearMonth
 from aapdesk.domain.references import ZONES
-from aapdesk.formatting import format_date, format_hours, format_month
+from aapdesk.formatting import format_date, format_hours, format_month, format_operation
 from aapdesk.reports.model import Cell, Column, Kind, Report, Section, Table
 from aapdesk.reports.pdf_base import ACCENT, FONT, FONT_BOLD, INK, RULE, SHADE, PageHeader, build_pdf, styles
 
@@ -113,7 +113,7 @@ class CreData:
 
     @property
     def operation(self) -> str:
-        return f"{self.operation_code} – {self.operation_intitule}" if self.operation_intitule else self.operation_code
+        return format_operation(self.operation_code, self.operation_intitule)
 
     @property
     def with_mad(self) -> bool:

@@ -15,7 +15,7 @@ from typing import Any
 from aapdesk.domain.activity import MonthRow
 from aapdesk.domain.exits import CATEGORY_LABELS, DYNAMIC, ExitCategory, ExitSummary
 from aapdesk.domain.periods import YearMonth
-from aapdesk.formatting import format_date
+from aapdesk.formatting import format_date, format_operation
 from aapdesk.reports.model import Cell, Column, KeyFigure, Kind, Report, Section, Table
 
 ONE_HUNDRED_PERCENT = 1
@@ -48,7 +48,7 @@ def build_reporting_mensuel(data: MonthlyData) -> Report:
         ("Dispositif", op.dispositif_label),
         *data.parameters,
     )
-    return Report(f"Reporting mensuel – {month_label}", data.structure, f"{op.code} – {op.intitule}",
+    return Report(f"Reporting mensuel – {month_label}", data.structure, format_operation(op.code, op.intitule),
                   "Allocataires accompagnés, entrés et sortis, nature des sorties",
                   data.generated_on, sections, parameters)
 

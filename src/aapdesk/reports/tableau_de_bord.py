@@ -22,7 +22,7 @@ from aapdesk.domain.dispositif import FileActiveMode
 from aapdesk.domain.exits import CATEGORY_LABELS, DYNAMIC, EXIT_TYPE_LABELS, ExitCategory, ExitType
 from aapdesk.domain.finances import Estimate
 from aapdesk.domain.periods import YearMonth
-from aapdesk.formatting import format_date, format_money, format_month
+from aapdesk.formatting import format_date, format_money, format_month, format_operation
 from aapdesk.reports.model import Cell, Chart, Column, KeyFigure, Kind, Report, Section, Table
 
 TITLE = "Tableau de bord"
@@ -73,7 +73,7 @@ def build_tableau_de_bord(data: DashboardData) -> Report:
         ("Période de l'opération", f"du {format_date(op.debut)} au {format_date(op.fin)}"),
         *data.parameters,
     )
-    return Report(TITLE, data.structure, f"{op.code} – {op.intitule}", subtitle, data.generated_on,
+    return Report(TITLE, data.structure, format_operation(op.code, op.intitule), subtitle, data.generated_on,
                   sections, parameters)
 
 

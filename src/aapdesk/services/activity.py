@@ -20,7 +20,7 @@ from aapdesk.domain.dispositif import Dispositif, FileActiveMode, parse_disposit
 from aapdesk.domain.participants import sort_key
 from aapdesk.domain.periods import Period, YearMonth, add_months, as_of_default
 from aapdesk.domain.problems import Problem, ValidationError, require
-from aapdesk.formatting import format_money
+from aapdesk.formatting import format_money, format_operation
 from aapdesk.services.context import AppContext, journal
 from aapdesk.storage.schema import (
     Atelier,
@@ -779,7 +779,7 @@ def write_attendance_sheet(app: AppContext, atelier_id: int, dest=None, *, prefi
             .join(AtelierPresence, AtelierPresence.participant_id == Participant.id)
             .where(AtelierPresence.atelier_id == atelier_id).order_by(Participant.nom, Participant.prenom)).all()
         sheet = AttendanceSheet(
-            structure=structure, operation=f"{op.code} – {op.intitule}", titre=atelier.titre, date=atelier.date,
+            structure=structure, operation=format_operation(op.code, op.intitule), titre=atelier.titre, date=atelier.date,
             duree_minutes=atelier.duree_minutes, animateur=atelier.animateur or "",
             personnes=tuple((n, p) for n, p in people) if prefilled else (),
             lignes_vierges=3 if prefilled else 0, edite_le=app.today())

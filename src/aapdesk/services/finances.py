@@ -484,7 +484,7 @@ def expense_todos(app: AppContext, au: date | None = None) -> list[tuple[str, Ex
 def write_time_sheet(app: AppContext, personnel_id: int, month: YearMonth, dest: Path | None = None) -> Path:
     """The staff member's monthly time sheet (PDF) to print and sign; no personal data in the file name."""
     from aapdesk.files import write_atomically
-    from aapdesk.formatting import format_percent
+    from aapdesk.formatting import format_operation, format_percent
     from aapdesk.reports.fiche_temps import TimeSheet, write_time_sheet as write_pdf
     from aapdesk.storage.schema import Structure
 
@@ -494,7 +494,7 @@ def write_time_sheet(app: AppContext, personnel_id: int, month: YearMonth, dest:
             raise LookupError("salarié introuvable")
         op = session.get(Operation, person.operation_id)
         structure = session.scalar(select(Structure.nom).limit(1)) or ""
-        sheet = TimeSheet(structure, f"{op.code} – {op.intitule}", f"{person.prenom} {person.nom}",
+        sheet = TimeSheet(structure, format_operation(op.code, op.intitule), f"{person.prenom} {person.nom}",
                           fin.FUNCTIONS.get(person.fonction, person.fonction), month,
                           format_percent(person.taux_affectation_pct / HUNDRED), app.today())
     dest = dest or app.db.paths.exports_dir / f"fiche-temps-{op.code}-{month}-{personnel_id}.pdf"

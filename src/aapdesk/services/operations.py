@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from aapdesk.formatting import format_operation
 from aapdesk.domain.dispositif import Dispositif, FundingModel, dispositif_to_dict, parse_dispositif
 from aapdesk.domain.periods import months_between
 from aapdesk.domain.problems import Problem, require
@@ -62,7 +63,7 @@ class OperationRow:
 
     @property
     def label(self) -> str:
-        return f"{self.code} – {self.intitule}"
+        return format_operation(self.code, self.intitule)
 
 
 def check_operation(data: OperationInput, dispositif: Dispositif | None, *, code_taken: bool) -> list[Problem]:

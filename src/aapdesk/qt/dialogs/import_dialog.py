@@ -73,7 +73,7 @@ class ImportDialog(QDialog):
         select_data(self.kind_combo, kind)
         self.operation_combo = QComboBox()
         operations = list_operations(app)
-        fill_combo(self.operation_combo, [(f"{o.code} – {o.intitule}" if o.intitule else o.code, o.id) for o in operations])
+        fill_combo(self.operation_combo, [(o.label, o.id) for o in operations])
         if operation_id is not None:
             select_data(self.operation_combo, operation_id)
         self.path_edit = QLineEdit()
