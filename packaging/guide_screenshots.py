@@ -29,29 +29,15 @@ import shutil
 import sys
 import tempfile
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-WINDOW_SIZE = (1280, 800)
-FIXED_NOW = datetime(2025, 3, 15, 10, 0)
+from shots import FIXED_NOW, WINDOW_SIZE, save, settle  # noqa: E402
+
 DEFAULT_OUTPUT = Path(__file__).resolve().parents[1] / "docs" / "guide" / "images"
-
-
-def settle(qapp) -> None:  # type: ignore[no-untyped-def]
-    """Let Qt lay out and paint, and really delete the widgets a refresh replaced.
-
-    ``processEvents`` alone leaves ``deleteLater`` widgets alive (they are deleted when the
-    event loop runs), and a label removed from its layout would still be painted under its
-    replacement; the real application never shows that, so neither must the pictures.
-    """
-    from PySide6.QtCore import QCoreApplication, QEvent
-
-    for _ in range(5):
-        qapp.processEvents()
-        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 @contextmanager
@@ -70,12 +56,6 @@ def data_dir(*parts: str):  # type: ignore[no-untyped-def]
         shutil.rmtree(root, ignore_errors=True)
 
 
-def _save(pixmap, path: Path) -> Path:  # type: ignore[no-untyped-def]
-    if not pixmap.save(str(path), "PNG"):
-        raise RuntimeError(f"could not write {path}")
-    return path
-
-
 @contextmanager
 def captured_message_boxes(qapp, path: Path, written: list[Path]):  # type: ignore[no-untyped-def]
     """While active, the next message box is shown, saved to ``path`` and closed unanswered."""
@@ -86,7 +66,7 @@ def captured_message_boxes(qapp, path: Path, written: list[Path]):  # type: igno
     def grab_and_close(box) -> int:  # type: ignore[no-untyped-def]
         box.show()
         settle(qapp)
-        written.append(_save(box.grab(), path))
+        written.append(save(box.grab(), path))
         box.hide()
         return 0
 
@@ -132,7 +112,7 @@ def take_first_launch(output: Path) -> list[Path]:
             welcome = window.welcome_if_needed()
             assert welcome is not None, "an empty data directory must show the welcome dialog"
             settle(qapp)
-            written.append(_save(welcome.grab(), output / "bienvenue.png"))
+            written.append(save(welcome.grab(), output / "bienvenue.png"))
 
             structure = welcome.create_structure()
             form = structure.form
@@ -143,7 +123,7 @@ def take_first_launch(output: Path) -> list[Path]:
             form.code_postal.setText("62300")
             form.commune.setText("Lens")
             settle(qapp)
-            written.append(_save(structure.grab(), output / "ma-structure.png"))
+            written.append(save(structure.grab(), output / "ma-structure.png"))
             if not structure.try_save():
                 raise RuntimeError("the structure was refused: " + "; ".join(structure.errors.general_messages()))
             settle(qapp)
@@ -160,11 +140,11 @@ def take_first_launch(output: Path) -> list[Path]:
             settle(qapp)
             dialog.adjustSize()
             settle(qapp)
-            written.append(_save(dialog.grab(), output / "nouvelle-operation.png"))
+            written.append(save(dialog.grab(), output / "nouvelle-operation.png"))
             if not dialog.try_save():
                 raise RuntimeError("the operation was refused: " + "; ".join(dialog.errors.general_messages()))
             settle(qapp)
-            written.append(_save(window.grab(), output / "parametres-premiere-operation.png"))
+            written.append(save(window.grab(), output / "parametres-premiere-operation.png"))
 
             window.show_page("participants")
             participant = window.participants.open_new_participant()
@@ -183,7 +163,7 @@ def take_first_launch(output: Path) -> list[Path]:
             fields.date_entree.set_value(date(2025, 3, 3))
             fields.referent.setText("Claire Dubois")
             settle(qapp)
-            written.append(_save(participant.grab(), output / "nouveau-participant.png"))
+            written.append(save(participant.grab(), output / "nouveau-participant.png"))
             participant.reject()
             window.close()
         finally:
@@ -224,11 +204,11 @@ def _home(qapp, ctx, window, output: Path, folder: Path) -> list[Path]:  # type:
     """accueil (the top of the page), accueil-a-faire (scrolled to the to-do list and the deadlines)."""
     page = window.show_page("accueil")
     settle(qapp)
-    written = [_save(window.grab(), output / "accueil.png")]
+    written = [save(window.grab(), output / "accueil.png")]
     bar = page.scroll.verticalScrollBar()
     bar.setValue(page.todo_title.y() - 4)
     settle(qapp)
-    written.append(_save(window.grab(), output / "accueil-a-faire.png"))
+    written.append(save(window.grab(), output / "accueil-a-faire.png"))
     bar.setValue(0)
     return written
 
@@ -247,12 +227,12 @@ def _participant_file(qapp, ctx, window, output: Path, folder: Path) -> list[Pat
     dialog = page.open_participant(row.participant_id)
     dialog.resize(dialog.width(), max(dialog.height(), 700))
     settle(qapp)
-    written = [_save(dialog.grab(), output / "fiche-participant.png")]
+    written = [save(dialog.grab(), output / "fiche-participant.png")]
     dialog.reject()
     follow = open_accompaniment(ctx, row.participant_id, row.parcours_id, page)
     follow.tabs.setCurrentIndex(1)  # CER
     settle(qapp)
-    written.append(_save(follow.grab(), output / "suivi-cer.png"))
+    written.append(save(follow.grab(), output / "suivi-cer.png"))
     follow.reject()
     settle(qapp)
     return written
@@ -271,7 +251,7 @@ def _hours_refused(qapp, ctx, window, output: Path, folder: Path) -> list[Path]:
     if page.hours.table.paste("12\t14,5\n8\tdouze\n"):
         raise RuntimeError("the paste with a bad cell was accepted")
     settle(qapp)
-    return [_save(window.grab(), output / "heures-collage-refuse.png")]
+    return [save(window.grab(), output / "heures-collage-refuse.png")]
 
 
 def _comites(qapp, ctx, window, output: Path, folder: Path) -> list[Path]:  # type: ignore[no-untyped-def]
@@ -280,13 +260,13 @@ def _comites(qapp, ctx, window, output: Path, folder: Path) -> list[Path]:  # ty
     page.select_operation(code)
     page.tabs.setCurrentWidget(page.comites)
     settle(qapp)
-    written = [_save(window.grab(), output / "activite-comites.png")]
+    written = [save(window.grab(), output / "activite-comites.png")]
     dialog = page.comites.open_new()
     assert dialog is not None
     dialog.date.set_value(date(2025, 4, 10))
     dialog.participants.setPlainText("Département (MDS de Lens-Liévin), SLAI, référente de l'action")
     settle(qapp)
-    written.append(_save(dialog.grab(), output / "comite-dialogue.png"))
+    written.append(save(dialog.grab(), output / "comite-dialogue.png"))
     dialog.reject()
     settle(qapp)
     return written
@@ -296,7 +276,7 @@ def _exits(qapp, ctx, window, output: Path, folder: Path) -> list[Path]:  # type
     page = window.show_page("sorties")
     page.select_operation("AI-2024")
     settle(qapp)
-    return [_save(window.grab(), output / "sorties.png")]
+    return [save(window.grab(), output / "sorties.png")]
 
 
 def _staff(qapp, ctx, window, output: Path, folder: Path) -> list[Path]:  # type: ignore[no-untyped-def]
@@ -305,7 +285,7 @@ def _staff(qapp, ctx, window, output: Path, folder: Path) -> list[Path]:  # type
     page.select_operation(code)
     page.tabs.setCurrentWidget(page.staff)
     settle(qapp)
-    return [_save(window.grab(), output / "finances-personnel.png")]
+    return [save(window.grab(), output / "finances-personnel.png")]
 
 
 def _reports(qapp, ctx, window, output: Path, folder: Path) -> list[Path]:  # type: ignore[no-untyped-def]
@@ -318,12 +298,12 @@ def _reports(qapp, ctx, window, output: Path, folder: Path) -> list[Path]:  # ty
     page.select_operation("IOD-NORD-2021")
     page.select_report("reporting-mensuel")
     settle(qapp)
-    written.append(_save(window.grab(), output / "rapports-reporting-mensuel.png"))
+    written.append(save(window.grab(), output / "rapports-reporting-mensuel.png"))
 
     page.select_operation("AI-2024")
     page.select_report("bilan-pedagogique")
     settle(qapp)
-    written.append(_save(window.grab(), output / "rapports-bilan-pedagogique.png"))
+    written.append(save(window.grab(), output / "rapports-bilan-pedagogique.png"))
 
     code = next(op.code for op in page._operations.values() if op.code.startswith("ACCOMP-"))
     page.select_operation(code)
@@ -345,7 +325,7 @@ def _reports(qapp, ctx, window, output: Path, folder: Path) -> list[Path]:  # ty
     page.refresh_recent()
     page.recent_table.select_object(produced)
     settle(qapp)
-    written.append(_save(window.grab(), output / "rapports-tableau-de-bord.png"))
+    written.append(save(window.grab(), output / "rapports-tableau-de-bord.png"))
     window.statusBar().clearMessage()
     return written
 
@@ -370,7 +350,7 @@ def _backups(qapp, ctx, window, output: Path, folder: Path) -> list[Path]:  # ty
     page.backups.table.select_object(evening)
     window.statusBar().clearMessage()
     settle(qapp)
-    written = [_save(window.grab(), output / "parametres-sauvegardes.png")]
+    written = [save(window.grab(), output / "parametres-sauvegardes.png")]
     with captured_message_boxes(qapp, output / "restaurer-confirmation.png", written):
         if page.backups.restore_selected():
             raise RuntimeError("the restore went ahead without confirmation")
@@ -394,7 +374,7 @@ def take_warnings(output: Path) -> list[Path]:
             window.resize(*WINDOW_SIZE)
             window.show()
             settle(qapp)
-            written.append(_save(window.grab(), output / "avertissement-onedrive.png"))
+            written.append(save(window.grab(), output / "avertissement-onedrive.png"))
             try:
                 second = open_app(folder, clock=lambda: FIXED_NOW)
             except RuntimeError as exc:

@@ -13,19 +13,14 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-WINDOW_SIZE = (1280, 800)
-FIXED_NOW = datetime(2025, 3, 15, 10, 0)
-DEFAULT_OUTPUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+from shots import FIXED_NOW, SCREENSHOTS_DIR, WINDOW_SIZE, save, settle  # noqa: E402
 
-
-def settle(qapp) -> None:
-    for _ in range(5):
-        qapp.processEvents()
+DEFAULT_OUTPUT = SCREENSHOTS_DIR
 
 
 def take_screenshots(output: Path) -> list[Path]:
@@ -51,7 +46,7 @@ def take_screenshots(output: Path) -> list[Path]:
             for key, name in (("accueil", "accueil"), ("participants", "participants"), ("parametres", "parametres")):
                 window.show_page(key)
                 settle(qapp)
-                written.append(_save(window.grab(), output / f"{name}.png"))
+                written.append(save(window.grab(), output / f"{name}.png"))
 
             window.show_page("participants")
             dialog = window.participants.open_new_participant()
@@ -70,18 +65,12 @@ def take_screenshots(output: Path) -> list[Path]:
             dialog.parcours_fields.referent.setText("Claire Dubois")
             dialog.try_save()
             settle(qapp)
-            written.append(_save(dialog.grab(), output / "participant-form-errors.png"))
+            written.append(save(dialog.grab(), output / "participant-form-errors.png"))
             dialog.reject()
             window.close()
         finally:
             ctx.db.close(ctx.now(), backup=False)
     return written
-
-
-def _save(pixmap, path: Path) -> Path:
-    if not pixmap.save(str(path), "PNG"):
-        raise RuntimeError(f"could not write {path}")
-    return path
 
 
 def take_followup_screenshots(output: Path) -> list[Path]:
@@ -124,7 +113,7 @@ def take_followup_screenshots(output: Path) -> list[Path]:
             select_data(dialog.entretien_modalite, "telephone")  # the next one is being typed
             dialog.tabs.setCurrentIndex(0)
             settle(qapp)
-            written.append(_save(dialog.grab(), output / "suivi-accompagnement.png"))
+            written.append(save(dialog.grab(), output / "suivi-accompagnement.png"))
             dialog.reject()
             window.close()
         finally:
@@ -165,7 +154,7 @@ def take_activity_screenshots(output: Path) -> list[Path]:
                               (page.ateliers, "activite-ateliers")):
                 page.tabs.setCurrentWidget(tab)
                 settle(qapp)
-                written.append(_save(window.grab(), output / f"{name}.png"))
+                written.append(save(window.grab(), output / f"{name}.png"))
             window.close()
         finally:
             ctx.db.close(ctx.now(), backup=False)

@@ -14,21 +14,16 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-WINDOW_SIZE = (1280, 800)
-FIXED_NOW = datetime(2025, 3, 15, 10, 0)
-DEFAULT_OUTPUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+from shots import FIXED_NOW, SCREENSHOTS_DIR, WINDOW_SIZE, save, settle  # noqa: E402
+
+DEFAULT_OUTPUT = SCREENSHOTS_DIR
 #: The richest operation of the demo: a SIAE (fiche 3.10) with its objective per poste.
 OPERATION = "AI-2024"
-
-
-def settle(qapp) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(5):
-        qapp.processEvents()
 
 
 def take_exit_screenshots(output: Path) -> list[Path]:
@@ -76,7 +71,7 @@ def take_exit_screenshots(output: Path) -> list[Path]:
             settle(qapp)
             page.select_parcours(parcours_id)  # the page shows it with its missing proof
             settle(qapp)
-            written.append(_save(window.grab(), output / "sorties.png"))
+            written.append(save(window.grab(), output / "sorties.png"))
 
             # The same exit reopened, its signed contract attached.
             dialog = page.edit_selected()
@@ -86,18 +81,12 @@ def take_exit_screenshots(output: Path) -> list[Path]:
             dialog.documents.attach_files([proof])
             dialog.resize(760, dialog.sizeHint().height())
             settle(qapp)
-            written.append(_save(dialog.grab(), output / "sortie-dialogue.png"))
+            written.append(save(dialog.grab(), output / "sortie-dialogue.png"))
             dialog.reject()
             window.close()
         finally:
             ctx.db.close(ctx.now(), backup=False)
     return written
-
-
-def _save(pixmap, path: Path) -> Path:  # type: ignore[no-untyped-def]
-    if not pixmap.save(str(path), "PNG"):
-        raise RuntimeError(f"could not write {path}")
-    return path
 
 
 def main(argv: list[str]) -> int:

@@ -15,22 +15,16 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-from datetime import datetime
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-WINDOW_SIZE = (1280, 800)
-FIXED_NOW = datetime(2025, 3, 15, 10, 0)
-DEFAULT_OUTPUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+from shots import FIXED_NOW, SCREENSHOTS_DIR, WINDOW_SIZE, save, settle  # noqa: E402
+
+DEFAULT_OUTPUT = SCREENSHOTS_DIR
 #: The demo's expense-based operation (fiche 3.15 of 2025), in progress: expenses with problems,
 #: indirect costs at 20 %, an estimate in proportion to the eligible costs.
 OPERATION_PREFIX = "ACCOMP-"
-
-
-def settle(qapp) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(5):
-        qapp.processEvents()
 
 
 def take_finance_screenshots(output: Path) -> list[Path]:
@@ -63,7 +57,7 @@ def take_finance_screenshots(output: Path) -> list[Path]:
 
             page.tabs.setCurrentWidget(page.synthesis)
             settle(qapp)
-            written.append(_save(window.grab(), output / "finances-synthese.png"))
+            written.append(save(window.grab(), output / "finances-synthese.png"))
 
             page.tabs.setCurrentWidget(page.expenses)
             # A correct expense selected, so the problems of the others keep their colours.
@@ -72,21 +66,15 @@ def take_finance_screenshots(output: Path) -> list[Path]:
                 page.expenses.select_expense(clean.id)
             page.expenses.table.setFocus()
             settle(qapp)
-            written.append(_save(window.grab(), output / "finances-depenses.png"))
+            written.append(save(window.grab(), output / "finances-depenses.png"))
 
             page.tabs.setCurrentWidget(page.budget)
             settle(qapp)
-            written.append(_save(window.grab(), output / "finances-budget.png"))
+            written.append(save(window.grab(), output / "finances-budget.png"))
             window.close()
         finally:
             ctx.db.close(ctx.now(), backup=False)
     return written
-
-
-def _save(pixmap, path: Path) -> Path:  # type: ignore[no-untyped-def]
-    if not pixmap.save(str(path), "PNG"):
-        raise RuntimeError(f"could not write {path}")
-    return path
 
 
 def main(argv: list[str]) -> int:

@@ -23,14 +23,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
-from datetime import datetime
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-FIXED_NOW = datetime(2025, 3, 15, 10, 0)
-DEFAULT_OUTPUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+from shots import FIXED_NOW, SCREENSHOTS_DIR, wait_until  # noqa: E402
+
+DEFAULT_OUTPUT = SCREENSHOTS_DIR
 ROWS = [
     ["Liste des bénéficiaires – extraction du 10/03/2025"],
     ["N° dossier", "Nom de famille", "Prénoms", "Genre", "Né(e) le", "Allocataire RSA", "Ville", "Entrée le",
@@ -40,15 +39,6 @@ ROWS = [
     ["D-1043", "ÇELIK", "Ève", "Femme", "31/02/2001", "Oui", "Liévin", "20/01/2025", "Paul"],
     ["D-1044", "BŒUF", "Jérôme", "Homme", "14/07/1979", "Oui", "Arras", "03/02/2025", "Paul"],
 ]
-
-
-def wait_until(qapp, condition, timeout: float = 60.0) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise RuntimeError("the import dialog did not finish in time")
-        qapp.processEvents()
-        time.sleep(0.01)
 
 
 def take(output: Path) -> list[Path]:

@@ -22,33 +22,16 @@ import os
 import sys
 import tempfile
 import threading
-from datetime import datetime
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-WINDOW_SIZE = (1280, 800)
-FIXED_NOW = datetime(2025, 3, 15, 10, 0)
-DEFAULT_OUTPUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+from shots import FIXED_NOW, SCREENSHOTS_DIR, WINDOW_SIZE, save, settle, wait_until  # noqa: E402
+
+DEFAULT_OUTPUT = SCREENSHOTS_DIR
 OPERATION = "AI-2024"
 #: Produced first, so the list of files is not empty: (report, format), in this order.
 EARLIER = (("indicateurs", "json"), ("bilan-execution", "xlsx"), ("cre", "pdf"))
-
-
-def settle(qapp) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(5):
-        qapp.processEvents()
-
-
-def wait_until(qapp, condition, timeout: float = 120.0) -> None:  # type: ignore[no-untyped-def]
-    import time
-
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise RuntimeError("the report did not finish in time")
-        qapp.processEvents()
-        time.sleep(0.01)
 
 
 def take_report_screenshots(output: Path) -> list[Path]:
@@ -106,7 +89,7 @@ def take_report_screenshots(output: Path) -> list[Path]:
                 raise RuntimeError(f"tableau de bord refused: {page.result_label.text()}")
             wait_until(qapp, reached.is_set)
             settle(qapp)
-            written.append(_save(window.grab(), output / "rapports-generation.png"))
+            written.append(save(window.grab(), output / "rapports-generation.png"))
             release.set()
             wait_until(qapp, lambda: not page.is_busy())
             report_registry.generate = real_generate
@@ -118,18 +101,12 @@ def take_report_screenshots(output: Path) -> list[Path]:
             page.refresh_recent()
             page.recent_table.select_object(produced)
             settle(qapp)
-            written.append(_save(window.grab(), output / "rapports.png"))
+            written.append(save(window.grab(), output / "rapports.png"))
             window.close()
         finally:
             report_registry.generate = real_generate
             ctx.db.close(ctx.now(), backup=False)
     return written
-
-
-def _save(pixmap, path: Path) -> Path:  # type: ignore[no-untyped-def]
-    if not pixmap.save(str(path), "PNG"):
-        raise RuntimeError(f"could not write {path}")
-    return path
 
 
 def main(argv: list[str]) -> int:
