@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from aapdesk.domain.problems import Problem, ValidationError
 from aapdesk.formatting import format_date
 from aapdesk.qt.dialogs.base import FormDialog
-from aapdesk.qt.models.participants_model import fold
+from aapdesk.domain.participants import fold_accents
 from aapdesk.qt.widgets.common import hint_label
 from aapdesk.qt.widgets.dates import DateEdit
 from aapdesk.services import activity as activity_service
@@ -147,9 +147,9 @@ class AttendanceList(QWidget):
         self._update_count()
 
     def _filter(self, text: str) -> None:
-        words = fold(text).split()
+        words = fold_accents(text).split()
         for row in range(self.table.rowCount()):
-            name = fold(self.table.item(row, PARTICIPANT_COLUMN).text())
+            name = fold_accents(self.table.item(row, PARTICIPANT_COLUMN).text())
             self.table.setRowHidden(row, not all(w in name for w in words))
 
     def _update_count(self) -> None:
@@ -192,10 +192,10 @@ def operation_people(app: AppContext, operation_id: int, extra: Sequence[tuple[i
         names[p.participant_id], births[p.participant_id] = f"{p.nom} {p.prenom}", p.birth
     for pid, nom, prenom in extra:
         names.setdefault(pid, f"{nom} {prenom}")
-    homonyms = {name for name, count in Counter(fold(n) for n in names.values()).items() if count > 1}
-    people = {pid: f"{name} (née ou né le {format_date(births[pid])})" if fold(name) in homonyms and births.get(pid)
+    homonyms = {name for name, count in Counter(fold_accents(n) for n in names.values()).items() if count > 1}
+    people = {pid: f"{name} (née ou né le {format_date(births[pid])})" if fold_accents(name) in homonyms and births.get(pid)
               else name for pid, name in names.items()}
-    return sorted(people.items(), key=lambda item: fold(item[1]))
+    return sorted(people.items(), key=lambda item: fold_accents(item[1]))
 
 
 class AtelierDialog(FormDialog):

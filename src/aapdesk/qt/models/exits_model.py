@@ -11,34 +11,21 @@ Roles: ``SortRole`` gives each cell's native value (``QDate``, numbers, folded t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QDate,
-    QModelIndex,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-)
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from aapdesk.domain.exits import ExitCategory, format_months
 from aapdesk.formatting import format_date
-from aapdesk.qt.models.participants_model import fold
+from aapdesk.domain.participants import fold_accents
+from aapdesk.qt.models.sorted_rows import CENTER, LEFT, OBJECT_ROLE, RIGHT, SORT_ROLE, SortedRowsModel, to_qt
 from aapdesk.qt.widgets.common import MUTED_COLOR
 from aapdesk.qt.widgets.field_errors import ERROR_COLOR
 from aapdesk.services.exits import ExitRow
-
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-OBJECT_ROLE = Qt.ItemDataRole.UserRole + 2
-
-_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-_CENTER = Qt.AlignmentFlag.AlignCenter
-_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 #: Shown in the Pièces column when a required proof is missing (with the red colour, never colour alone).
 MISSING_TEXT = "manquante"
@@ -88,66 +75,40 @@ class Column:
     sort: Callable[[ExitRow], SortValue]
     #: A typical long value: the column is as wide as it (or its header), longer ones are elided.
     sample: str
-    align: Qt.AlignmentFlag = _LEFT
+    align: Qt.AlignmentFlag = LEFT
     tooltip: str = ""
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("Date de sortie", lambda r: format_date(r.date_sortie), lambda r: r.date_sortie, "00/00/0000", _CENTER,
+    Column("Date de sortie", lambda r: format_date(r.date_sortie), lambda r: r.date_sortie, "00/00/0000", CENTER,
            "Dernier jour d'accompagnement"),
-    Column("Nom", lambda r: r.nom, lambda r: fold(r.nom), "HENNEBELLE"),
-    Column("Prénom", lambda r: r.prenom, lambda r: fold(r.prenom), "Jean-Noël"),
-    Column("Type", lambda r: r.type_label, lambda r: fold(r.type_label) if r.type else None,
+    Column("Nom", lambda r: r.nom, lambda r: fold_accents(r.nom), "HENNEBELLE"),
+    Column("Prénom", lambda r: r.prenom, lambda r: fold_accents(r.prenom), "Jean-Noël"),
+    Column("Type", lambda r: r.type_label, lambda r: fold_accents(r.type_label) if r.type else None,
            "Contrat de mission (intérim)"),
-    Column("Durée", duration_text, _duration_sort, "12,5 mois", _RIGHT, "Durée du contrat, en mois"),
-    Column("Employeur / organisme", lambda r: r.employeur, lambda r: fold(r.employeur) or None,
+    Column("Durée", duration_text, _duration_sort, "12,5 mois", RIGHT, "Durée du contrat, en mois"),
+    Column("Employeur / organisme", lambda r: r.employeur, lambda r: fold_accents(r.employeur) or None,
            "Transports Artois Logist"),
     Column("Catégorie", lambda r: r.category_label, lambda r: _CATEGORY_ORDER[r.category],
            "emploi de transition"),
-    Column("Pièces", proofs_text, _proofs_sort, "0 – manquante", _CENTER,
+    Column("Pièces", proofs_text, _proofs_sort, "0 – manquante", CENTER,
            "Pièces probantes jointes à la sortie"),
-    Column("Règle appliquée", rule_text, lambda r: fold(rule_text(r)), "CDD de 4 mois, moins de 6 mois",
+    Column("Règle appliquée", rule_text, lambda r: fold_accents(rule_text(r)), "CDD de 4 mois, moins de 6 mois",
            tooltip="Pourquoi la sortie est dans cette catégorie (le texte entier en infobulle)"),
 )
 (COL_DATE, COL_NOM, COL_PRENOM, COL_TYPE, COL_DUREE, COL_EMPLOYEUR, COL_CATEGORIE, COL_PIECES,
  COL_REGLE) = range(len(COLUMNS))
 
 
-def _to_qt(value: SortValue) -> object:
-    return QDate(value.year, value.month, value.day) if isinstance(value, date) else value
-
-
-@dataclass(frozen=True)
-class _Entry:
-    row: ExitRow
-    sort_values: tuple[SortValue, ...]
-
-
-class ExitsModel(QAbstractTableModel):
+class ExitsModel(SortedRowsModel):
     """Read-only rows; :meth:`set_rows` replaces them all (a refresh reloads from the services)."""
 
-    SortRole = SORT_ROLE
-    ObjectRole = OBJECT_ROLE
+    columns = COLUMNS
 
     def __init__(self, parent=None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(parent)
-        self._entries: list[_Entry] = []
-        self._sort: tuple[int, Qt.SortOrder] | None = None
         self._missing_brush = QBrush(QColor(ERROR_COLOR))
         self._muted_brush = QBrush(QColor(MUTED_COLOR))
-
-    def set_rows(self, rows: Sequence[ExitRow]) -> None:
-        self.beginResetModel()
-        self._entries = [_Entry(r, tuple(c.sort(r) for c in COLUMNS)) for r in rows]
-        if self._sort is not None:
-            self._entries = self._sorted(*self._sort)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> ExitRow:
-        return self._entries[row].row
-
-    def rows(self) -> list[ExitRow]:
-        return [e.row for e in self._entries]
 
     def row_of_parcours(self, parcours_id: int) -> int | None:
         for index, entry in enumerate(self._entries):
@@ -155,37 +116,7 @@ class ExitsModel(QAbstractTableModel):
                 return index
         return None
 
-    # --- sorting -------------------------------------------------------------------------
-
-    def _sorted(self, column: int, order: Qt.SortOrder) -> list[_Entry]:
-        present = [e for e in self._entries if e.sort_values[column] is not None]
-        missing = [e for e in self._entries if e.sort_values[column] is None]
-        present.sort(key=lambda e: e.sort_values[column], reverse=order == Qt.SortOrder.DescendingOrder)
-        return present + missing
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if not 0 <= column < len(COLUMNS):
-            return
-        self._sort = (column, order)
-        self.layoutAboutToBeChanged.emit()
-        new_entries = self._sorted(column, order)
-        new_position = {id(entry): index for index, entry in enumerate(new_entries)}
-        old_entries = self._entries
-        self._entries = new_entries
-        persistent = self.persistentIndexList()
-        self.changePersistentIndexList(
-            persistent,
-            [self.index(new_position[id(old_entries[i.row()])], i.column()) for i in persistent],
-        )
-        self.layoutChanged.emit()
-
     # --- QAbstractTableModel -----------------------------------------------------------
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self._entries)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(COLUMNS)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
         if not index.isValid() or not 0 <= index.row() < len(self._entries):
@@ -195,7 +126,7 @@ class ExitsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[column].display(row)
         if role == SORT_ROLE:
-            return _to_qt(entry.sort_values[column])
+            return to_qt(entry.sort_values[column])
         if role == OBJECT_ROLE:
             return row
         if role == Qt.ItemDataRole.TextAlignmentRole:
@@ -228,21 +159,6 @@ class ExitsModel(QAbstractTableModel):
         if column == COL_REGLE:
             return row.explanation + (f"\nCommentaire : {row.commentaire}" if row.commentaire else "")
         return COLUMNS[column].display(row) or None
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section].header
-        if role == Qt.ItemDataRole.ToolTipRole and COLUMNS[section].tooltip:
-            return COLUMNS[section].tooltip
-        return None
-
-    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
 
 class ExitsFilter(QSortFilterProxyModel):

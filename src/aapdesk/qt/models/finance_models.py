@@ -18,20 +18,14 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QDate,
-    QModelIndex,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-)
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from aapdesk.domain import finances as fin
 from aapdesk.domain.periods import YearMonth
 from aapdesk.formatting import NNBSP, format_date, format_money, format_month, format_number, format_percent
-from aapdesk.qt.models.participants_model import fold
+from aapdesk.domain.participants import fold_accents
+from aapdesk.qt.models.sorted_rows import CENTER, LEFT, OBJECT_ROLE, RIGHT, SORT_ROLE, SortedRowsModel, to_qt
 from aapdesk.qt.widgets.common import MUTED_COLOR
 from aapdesk.qt.widgets.field_errors import ERROR_COLOR
 from aapdesk.services.finances import (
@@ -45,17 +39,11 @@ from aapdesk.services.finances import (
     StaffRow,
 )
 
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-OBJECT_ROLE = Qt.ItemDataRole.UserRole + 2
 #: Expenses' Problèmes column: a list of (French label, excludes the amount).
 ISSUES_ROLE = Qt.ItemDataRole.UserRole + 3
 
 #: Issues that do not exclude the amount (to correct, still counted): orange, never colour alone.
 WARNING_COLOR = "#a65400"
-
-_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-_CENTER = Qt.AlignmentFlag.AlignCenter
-_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 #: Short category names for the tables (the full label in the tooltip and the forms).
 SHORT_CATEGORIES = {"personnel": "Personnel", "fonctionnement": "Fonctionnement",
@@ -138,56 +126,36 @@ class Column:
     sort: Callable[[object], SortValue]
     #: A typical long value: the column is as wide as it (or its header).
     sample: str
-    align: Qt.AlignmentFlag = _LEFT
+    align: Qt.AlignmentFlag = LEFT
     tooltip: str = ""
 
 
-def _to_qt(value: SortValue) -> object:
-    return QDate(value.year, value.month, value.day) if isinstance(value, date) else value
-
-
-class RowsModel(QAbstractTableModel):
+class RowsModel(SortedRowsModel):
     """Read-only rows over :attr:`COLUMNS`; :meth:`set_rows` replaces them all.
 
-    Sorting is done here on values computed once per :meth:`set_rows`, empty values last.
     Subclasses colour, embolden and explain cells through :meth:`color`, :meth:`font_for`
     and :meth:`tooltip`.
     """
 
     COLUMNS: tuple[Column, ...] = ()
-    SortRole = SORT_ROLE
-    ObjectRole = OBJECT_ROLE
 
     def __init__(self, parent=None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(parent)
-        self._rows: list[object] = []
-        self._sort_values: list[tuple[SortValue, ...]] = []
-        self._sort: tuple[int, Qt.SortOrder] | None = None
         self._brushes: dict[str, QBrush] = {}
 
-    def set_rows(self, rows: Sequence[object]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self._sort_values = [tuple(c.sort(r) for c in self.COLUMNS) for r in self._rows]
-        if self._sort is not None:
-            self._apply_sort(*self._sort)
-        self.endResetModel()
-
-    def row_at(self, row: int):  # type: ignore[no-untyped-def]
-        return self._rows[row]
-
-    def rows(self) -> list:  # type: ignore[type-arg]
-        return list(self._rows)
+    @property
+    def columns(self) -> tuple[Column, ...]:  # type: ignore[override]
+        return self.COLUMNS
 
     def row_of(self, key: object, attribute: str = "id") -> int | None:
         """The position of the row whose ``attribute`` equals ``key``."""
-        for index, row in enumerate(self._rows):
-            if getattr(row, attribute, None) == key:
+        for index, entry in enumerate(self._entries):
+            if getattr(entry.row, attribute, None) == key:
                 return index
         return None
 
     def text(self, row: int, column: int) -> str:
-        return self.COLUMNS[column].display(self._rows[row])
+        return self.COLUMNS[column].display(self.row_at(row))
 
     # --- what subclasses refine ----------------------------------------------------------
 
@@ -201,37 +169,10 @@ class RowsModel(QAbstractTableModel):
         text = self.COLUMNS[column].display(row)
         return text if len(text) > 24 else None
 
-    # --- sorting -------------------------------------------------------------------------
-
-    def _apply_sort(self, column: int, order: Qt.SortOrder) -> None:
-        pairs = list(zip(self._rows, self._sort_values))
-        present = [p for p in pairs if p[1][column] is not None]
-        missing = [p for p in pairs if p[1][column] is None]
-        present.sort(key=lambda p: p[1][column], reverse=order == Qt.SortOrder.DescendingOrder)  # type: ignore[arg-type, return-value]
-        ordered = present + missing
-        self._rows = [p[0] for p in ordered]
-        self._sort_values = [p[1] for p in ordered]
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if not 0 <= column < len(self.COLUMNS):
-            return
-        self._sort = (column, order)
-        self.layoutAboutToBeChanged.emit()
-        old_rows = self._rows
-        self._apply_sort(column, order)
-        new_position = {id(row): index for index, row in enumerate(self._rows)}
-        persistent = self.persistentIndexList()
-        self.changePersistentIndexList(
-            persistent, [self.index(new_position[id(old_rows[i.row()])], i.column()) for i in persistent])
-        self.layoutChanged.emit()
+    def extra_data(self, row: object, column: int, role: int) -> object:
+        return None
 
     # --- QAbstractTableModel -----------------------------------------------------------
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
 
     def _brush(self, color: str) -> QBrush:
         if color not in self._brushes:
@@ -239,13 +180,14 @@ class RowsModel(QAbstractTableModel):
         return self._brushes[color]
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        if not index.isValid() or not 0 <= index.row() < len(self._entries):
             return None
-        row, column = self._rows[index.row()], index.column()
+        entry, column = self._entries[index.row()], index.column()
+        row = entry.row
         if role == Qt.ItemDataRole.DisplayRole:
             return self.COLUMNS[column].display(row)
         if role == SORT_ROLE:
-            return _to_qt(self._sort_values[index.row()][column])
+            return to_qt(entry.sort_values[column])
         if role == OBJECT_ROLE:
             return row
         if role == Qt.ItemDataRole.TextAlignmentRole:
@@ -259,24 +201,6 @@ class RowsModel(QAbstractTableModel):
             return self.tooltip(row, column)
         return self.extra_data(row, column, role)
 
-    def extra_data(self, row: object, column: int, role: int) -> object:
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.COLUMNS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section].header
-        if role == Qt.ItemDataRole.ToolTipRole and self.COLUMNS[section].tooltip:
-            return self.COLUMNS[section].tooltip
-        return None
-
-    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-
 
 def _bold() -> QFont:
     font = QFont()
@@ -288,19 +212,19 @@ def _bold() -> QFont:
 
 class StaffModel(RowsModel):
     COLUMNS = (
-        Column("Nom", lambda r: r.nom, lambda r: fold(r.nom), "HENNEBELLE"),
-        Column("Prénom", lambda r: r.prenom, lambda r: fold(r.prenom), "Jean-Noël"),
+        Column("Nom", lambda r: r.nom, lambda r: fold_accents(r.nom), "HENNEBELLE"),
+        Column("Prénom", lambda r: r.prenom, lambda r: fold_accents(r.prenom), "Jean-Noël"),
         Column("Fonction", lambda r: fin.FUNCTIONS.get(r.fonction, r.fonction),
-               lambda r: fold(fin.FUNCTIONS.get(r.fonction, r.fonction)), "Encadrant technique…"),
+               lambda r: fold_accents(fin.FUNCTIONS.get(r.fonction, r.fonction)), "Encadrant technique…"),
         Column("Contrat", lambda r: CONTRATS.get(r.contrat, r.contrat), lambda r: r.contrat, "Contrat"),
-        Column("ETP", lambda r: number_text(r.etp), lambda r: float(r.etp), "0,75", _RIGHT,
+        Column("ETP", lambda r: number_text(r.etp), lambda r: float(r.etp), "0,75", RIGHT,
                "Équivalent temps plein du contrat"),
         Column("Affectation", lambda r: pct_text(r.taux_affectation_pct), lambda r: float(r.taux_affectation_pct),
-               "100 %", _RIGHT, "Part du temps de travail consacrée à l'opération (par défaut, chaque mois)"),
+               "100 %", RIGHT, "Part du temps de travail consacrée à l'opération (par défaut, chaque mois)"),
         Column("Justification", lambda r: justification_short(r.justification), lambda r: r.justification,
                "Lettre de mission"),
         Column("Total éligible", lambda r: format_money(r.eligible), lambda r: float(r.eligible), "99 999,99 €",
-               _RIGHT, "Coûts chargés × affectation des mois saisis, selon les règles de la fiche"),
+               RIGHT, "Coûts chargés × affectation des mois saisis, selon les règles de la fiche"),
         Column("Problèmes", lambda r: " · ".join(r.problems), lambda r: len(r.problems) or None,
                "affectation de 20 %, sous le minimum de 30 %"),
     )
@@ -329,10 +253,10 @@ StaffMonthRow = tuple[YearMonth, Decimal, Decimal, Decimal]
 class StaffMonthsModel(RowsModel):
     COLUMNS = (
         Column("Mois", lambda r: month_title(r[0]), lambda r: (r[0].year, r[0].month), "Septembre 2025"),  # type: ignore[index]
-        Column("Coût chargé", lambda r: format_money(r[1]), lambda r: float(r[1]), "9 999,99 €", _RIGHT,  # type: ignore[index]
+        Column("Coût chargé", lambda r: format_money(r[1]), lambda r: float(r[1]), "9 999,99 €", RIGHT,  # type: ignore[index]
                "Salaire brut et cotisations patronales du mois"),
-        Column("Affectation", lambda r: pct_text(r[2]), lambda r: float(r[2]), "100 %", _RIGHT),  # type: ignore[index]
-        Column("Éligible", lambda r: format_money(r[3]), lambda r: float(r[3]), "9 999,99 €", _RIGHT,  # type: ignore[index]
+        Column("Affectation", lambda r: pct_text(r[2]), lambda r: float(r[2]), "100 %", RIGHT),  # type: ignore[index]
+        Column("Éligible", lambda r: format_money(r[3]), lambda r: float(r[3]), "9 999,99 €", RIGHT,  # type: ignore[index]
                "Coût chargé × affectation, ou 0 quand la fiche exclut le mois"),
     )
     COL_ELIGIBLE = 3
@@ -352,16 +276,16 @@ class StaffMonthsModel(RowsModel):
 
 class ExpensesModel(RowsModel):
     COLUMNS = (
-        Column("Date", lambda r: format_date(r.date), lambda r: r.date, "00/00/0000", _CENTER,
+        Column("Date", lambda r: format_date(r.date), lambda r: r.date, "00/00/0000", CENTER,
                "Date de la facture"),
         Column("Catégorie", lambda r: category_short(r.categorie), lambda r: r.categorie, "Fonctionnement"),
-        Column("Fournisseur", lambda r: r.fournisseur, lambda r: fold(r.fournisseur) or None, "Transdev Artois…"),
-        Column("N° de pièce", lambda r: r.numero_piece, lambda r: fold(r.numero_piece) or None, "F12-0001"),
-        Column("Libellé", lambda r: r.libelle, lambda r: fold(r.libelle), "Loyer du local (janvier)"),
-        Column("Montant", lambda r: format_money(r.montant), lambda r: float(r.montant), "99 999,99 €", _RIGHT),
+        Column("Fournisseur", lambda r: r.fournisseur, lambda r: fold_accents(r.fournisseur) or None, "Transdev Artois…"),
+        Column("N° de pièce", lambda r: r.numero_piece, lambda r: fold_accents(r.numero_piece) or None, "F12-0001"),
+        Column("Libellé", lambda r: r.libelle, lambda r: fold_accents(r.libelle), "Loyer du local (janvier)"),
+        Column("Montant", lambda r: format_money(r.montant), lambda r: float(r.montant), "99 999,99 €", RIGHT),
         Column("Payée le", lambda r: format_date(r.date_paiement), lambda r: r.date_paiement, "00/00/0000",
-               _CENTER, "Date du paiement (la dépense est acquittée)"),
-        Column("Facture", invoice_text, lambda r: r.invoices, "oui (2)", _CENTER, "Facture ou pièce comptable jointe"),
+               CENTER, "Date du paiement (la dépense est acquittée)"),
+        Column("Facture", invoice_text, lambda r: r.invoices, "oui (2)", CENTER, "Facture ou pièce comptable jointe"),
         Column("Problèmes", lambda r: issues_text(r.issues), lambda r: len(r.issues) or None,
                "sans facture ni pièce comptable jointe",
                tooltip="En rouge : la dépense est exclue des dépenses éligibles ; en orange : à corriger"),
@@ -464,12 +388,12 @@ class ResourcesModel(RowsModel):
     COLUMNS = (
         Column("Financeur", lambda r: FINANCEURS.get(r.financeur, r.financeur), lambda r: r.financeur,
                "Commune ou EPCI"),
-        Column("Libellé", lambda r: r.libelle, lambda r: fold(r.libelle) or None, "Subvention de la convention"),
+        Column("Libellé", lambda r: r.libelle, lambda r: fold_accents(r.libelle) or None, "Subvention de la convention"),
         Column("Prévu", lambda r: format_money(r.montant_prevu), lambda r: float(r.montant_prevu), "999 999,99 €",
-               _RIGHT),
-        Column("Reçu", lambda r: format_money(r.recu), lambda r: float(r.recu), "999 999,99 €", _RIGHT,
+               RIGHT),
+        Column("Reçu", lambda r: format_money(r.recu), lambda r: float(r.recu), "999 999,99 €", RIGHT,
                "Versements reçus jusqu'à la date d'arrêté"),
-        Column("Reste", lambda r: format_money(reste(r)), lambda r: float(reste(r)), "999 999,99 €", _RIGHT,
+        Column("Reste", lambda r: format_money(reste(r)), lambda r: float(reste(r)), "999 999,99 €", RIGHT,
                "Prévu − reçu"),
         Column("Versements", versements_text, lambda r: len(r.versements), "avance du 15/02/2025"),
     )
@@ -488,9 +412,9 @@ VersementRow = tuple[int, date, str, Decimal]
 
 class VersementsModel(RowsModel):
     COLUMNS = (
-        Column("Date", lambda r: format_date(r[1]), lambda r: r[1], "00/00/0000", _CENTER),  # type: ignore[index]
+        Column("Date", lambda r: format_date(r[1]), lambda r: r[1], "00/00/0000", CENTER),  # type: ignore[index]
         Column("Nature", lambda r: VERSEMENTS.get(r[2], r[2]), lambda r: r[2], "Acompte"),  # type: ignore[index]
-        Column("Montant", lambda r: format_money(r[3]), lambda r: float(r[3]), "999 999,99 €", _RIGHT),  # type: ignore[index]
+        Column("Montant", lambda r: format_money(r[3]), lambda r: float(r[3]), "999 999,99 €", RIGHT),  # type: ignore[index]
     )
 
 
@@ -509,13 +433,13 @@ def budget_rows_with_total(rows: Sequence[BudgetRow]) -> list[BudgetRow]:
 class BudgetModel(RowsModel):
     COLUMNS = (
         Column("Poste", lambda r: r.label, lambda r: None, "Dépenses liées aux participants"),
-        Column("Prévu", lambda r: format_money(r.prevu), lambda r: None, "999 999,99 €", _RIGHT,
+        Column("Prévu", lambda r: format_money(r.prevu), lambda r: None, "999 999,99 €", RIGHT,
                "Budget prévisionnel de la convention"),
-        Column("Réalisé éligible", lambda r: format_money(r.realise), lambda r: None, "999 999,99 €", _RIGHT,
+        Column("Réalisé éligible", lambda r: format_money(r.realise), lambda r: None, "999 999,99 €", RIGHT,
                "Dépenses éligibles à la date d'arrêté"),
-        Column("Écart", lambda r: signed_money(r.ecart), lambda r: None, "+999 999,99 €", _RIGHT,
+        Column("Écart", lambda r: signed_money(r.ecart), lambda r: None, "+999 999,99 €", RIGHT,
                "Réalisé − prévu"),
-        Column("Écart / prévu", ecart_percent, lambda r: None, "-100 %", _RIGHT,
+        Column("Écart / prévu", ecart_percent, lambda r: None, "-100 %", RIGHT,
                "L'écart en pourcentage du prévu"),
     )
     COL_ECART, COL_PERCENT = 3, 4

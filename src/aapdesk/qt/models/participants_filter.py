@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
-from aapdesk.qt.models.participants_model import ParticipantsModel, fold
+from aapdesk.domain.participants import fold_accents
+from aapdesk.qt.models.participants_model import ParticipantsModel
 from aapdesk.services.participants import ParticipantRow
 
 #: The statuses offered by the filter, as ``parcours_status`` spells them.
@@ -30,7 +31,7 @@ class ParticipantsFilter(QSortFilterProxyModel):
     # --- filters -------------------------------------------------------------------------
 
     def set_search(self, text: str) -> None:
-        words = tuple(fold(text).split())
+        words = tuple(fold_accents(text).split())
         if words != self._words:
             self._change_filter("_words", words)
 

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxL
 
 from aapdesk.domain.activity import TodoItem
 from aapdesk.formatting import format_date
-from aapdesk.qt.models.participants_model import fold
+from aapdesk.domain.participants import fold_accents
 from aapdesk.qt.widgets.common import hint_label
 from aapdesk.qt.widgets.field_errors import ERROR_BACKGROUND, ERROR_COLOR
 from aapdesk.services.activity import TodoRow
@@ -54,9 +54,9 @@ COLUMNS: tuple[TodoColumn, ...] = (
     TodoColumn("Échéance", lambda r: format_date(r.due), lambda r: QDate(r.due.year, r.due.month, r.due.day),
                "00/00/0000", _CENTER),
     TodoColumn("Retard", lambda r: OVERDUE_TEXT if r.overdue else "", lambda r: int(r.overdue), OVERDUE_TEXT, _CENTER),
-    TodoColumn("Opération", lambda r: r.operation_code, lambda r: fold(r.operation_code), "IOD-NORD-2021"),
-    TodoColumn("Participant", lambda r: r.participant, lambda r: fold(r.participant), "HENNEBELLE Jean-Noël"),
-    TodoColumn("À faire", lambda r: r.label, lambda r: fold(r.label), "Contrat d'engagements réciproques à signer"),
+    TodoColumn("Opération", lambda r: r.operation_code, lambda r: fold_accents(r.operation_code), "IOD-NORD-2021"),
+    TodoColumn("Participant", lambda r: r.participant, lambda r: fold_accents(r.participant), "HENNEBELLE Jean-Noël"),
+    TodoColumn("À faire", lambda r: r.label, lambda r: fold_accents(r.label), "Contrat d'engagements réciproques à signer"),
 )
 COL_ECHEANCE, COL_RETARD, COL_OPERATION, COL_PARTICIPANT, COL_LABEL = range(len(COLUMNS))
 
