@@ -69,3 +69,15 @@ def test_hostile_file_refused_with_exit_code_1(capsys, tmp_path):
     exe.write_bytes(b"MZ" + bytes(1000))
     code, _, err = run(capsys, data, "import", "participants", str(exe), "--operation", "ACC")
     assert code == 1 and "programme" in err
+
+
+def test_a_column_given_on_the_command_line_must_exist_and_name_a_field(capsys, tmp_path):
+    data, path = setup(capsys, tmp_path)
+    code, _, err = run(capsys, data, "import", "participants", str(path), "--operation", "ACC",
+                       "--colonne", "Suivi par=conseiller")
+    assert code == 2 and "Champ inconnu" in err and "referent" in err
+    code, _, err = run(capsys, data, "import", "participants", str(path), "--operation", "ACC",
+                       "--colonne", "Accompagnateur=referent")
+    assert code == 2 and "Colonne absente du fichier : « Accompagnateur »" in err
+    code, _, err = run(capsys, data, "import", "participants", str(path), "--operation", "ACC", "--feuille", "x")
+    assert code == 1 and "CSV" in err and "feuille" in err  # a sheet asked of a CSV: refused, not ignored

@@ -108,3 +108,31 @@ def qtbot_left():
     from PySide6.QtCore import Qt
 
     return Qt.MouseButton.LeftButton
+
+
+def test_template_button_writes_the_template_where_the_person_chose(qtbot, window, tmp_path, monkeypatch,
+                                                                    recorded_messages):
+    from openpyxl import load_workbook
+    from PySide6.QtWidgets import QFileDialog
+
+    dialog = open_dialog(qtbot, window)
+    target = tmp_path / "mon modèle.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    qtbot.mouseClick(dialog.template_button, qtbot_left())
+    assert list(KINDS) == [n for n in load_workbook(target).sheetnames if n != "Listes"]
+    kind, title, text = recorded_messages.calls[-1]
+    assert (kind, title) == ("info", "Modèle enregistré") and str(target) in text
+
+
+def test_save_mapping_button_asks_a_name(qtbot, window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    from aapdesk.services import imports
+
+    dialog = open_dialog(qtbot, window)
+    dialog.load_file(write_csv(tmp_path / "b.csv", PEOPLE))
+    wait(qtbot, dialog)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("  Export   du logiciel Y ", True))
+    qtbot.mouseClick(dialog.save_mapping_button, qtbot_left())
+    assert imports.list_mappings(window.app, "participants") == ["Export du logiciel Y"]
+    assert dialog.mapping_combo.currentData() == "Export du logiciel Y"

@@ -166,6 +166,8 @@ def open_import_file(app: AppContext, kind_code: str, path: Path, *, sheet: str 
         if sheet is None and path.suffix.lower() in (".xlsx", ".xlsm"):
             sheet = next((s for s in sheet_names(path) if normalise_header(s) == kind.code), None)
         table = read_table(path, sheet=sheet, delimiter=delimiter, encoding=encoding)
+        if sheet is not None and table.format == "csv":
+            raise ImportFileError("ce fichier est un CSV : il n'a pas de feuilles, ne précisez pas de feuille")
     except ImportFileError as exc:
         raise ValidationError([Problem("fichier", str(exc))]) from None
     except OSError:
