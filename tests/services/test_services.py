@@ -102,7 +102,7 @@ def test_participant_with_parcours_is_created_in_one_action(app):
     assert [(p.operation_code, p.date_entree) for p in detail.parcours] == [("AI-2024", date(2024, 3, 1))]
     row, = list_participant_rows(app)
     # today is 15/03/2025: the 2024 operation has ended, so the parcours is no longer "en cours"
-    assert (row.age, row.moins_26_ans, row.statut) == (34, False, "Opération terminée")
+    assert (row.age, row.moins_26_ans, row.statut) == (34, False, "Fin d'opération")
     assert parcours_status(date(2024, 3, 1), None, date(2024, 6, 1), date(2024, 12, 31)) == "En cours"
 
 

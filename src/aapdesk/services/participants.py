@@ -255,7 +255,7 @@ def get_participant(app: AppContext, participant_id: int) -> ParticipantDetail:
 
 
 #: A parcours without an exit date in an operation that has ended: not accompanied any more.
-ENDED_STATUS = "Opération terminée"
+ENDED_STATUS = "Fin d'opération"
 
 
 def parcours_status(entry: date | None, exit_date: date | None, today: date, operation_end: date | None = None) -> str:

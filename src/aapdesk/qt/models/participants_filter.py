@@ -13,10 +13,10 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyM
 
 from aapdesk.domain.participants import fold_accents
 from aapdesk.qt.models.participants_model import ParticipantsModel
-from aapdesk.services.participants import ParticipantRow
+from aapdesk.services.participants import ENDED_STATUS, ParticipantRow
 
 #: The statuses offered by the filter, as ``parcours_status`` spells them.
-STATUSES = ("En cours", "Sorti", "À venir", "Opération terminée")
+STATUSES = ("En cours", "Sorti", "À venir", ENDED_STATUS)
 
 
 class ParticipantsFilter(QSortFilterProxyModel):

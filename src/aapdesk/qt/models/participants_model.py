@@ -21,7 +21,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from aapdesk.domain.participants import fold_accents
 from aapdesk.formatting import format_bool, format_date
 from aapdesk.qt.models.sorted_rows import CENTER, LEFT, OBJECT_ROLE, RIGHT, SORT_ROLE, Entry, SortedRowsModel, to_qt
-from aapdesk.services.participants import ParticipantRow
+from aapdesk.services.participants import ENDED_STATUS, ParticipantRow
 
 SortValue = str | int | bool | date | None
 
@@ -60,7 +60,7 @@ COLUMNS: tuple[Column, ...] = (
            "IOD-NORD-2021"),
     Column("Entrée", lambda r: format_date(r.date_entree), lambda r: r.date_entree, "00/00/0000", CENTER),
     Column("Sortie", lambda r: format_date(r.date_sortie), lambda r: r.date_sortie, "00/00/0000", CENTER),
-    Column("Statut", lambda r: r.statut, lambda r: fold_accents(r.statut), "En cours"),
+    Column("Statut", lambda r: r.statut, lambda r: fold_accents(r.statut), ENDED_STATUS),
     Column("Référent", lambda r: r.referent or "", lambda r: _folded_or_none(r.referent), "Sophie Lenglet"),
 )
 (COL_NOM, COL_PRENOM, COL_SEXE, COL_AGE, COL_MOINS_26, COL_BRSA, COL_RQTH, COL_COMMUNE, COL_TERRITOIRE,

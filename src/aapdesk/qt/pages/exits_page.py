@@ -16,15 +16,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QFont, QFontMetrics, QMouseEvent
+from PySide6.QtGui import QDesktopServices, QFont, QMouseEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFileDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -50,11 +48,12 @@ from aapdesk.qt.models.exits_model import (
     ExitsFilter,
     ExitsModel,
 )
-from aapdesk.qt.pages.operation_bar import OperationChooser
 from aapdesk.qt.pages.base import Page
+from aapdesk.qt.pages.operation_bar import OperationChooser
 from aapdesk.qt.widgets.common import MUTED_COLOR, hint_label
 from aapdesk.qt.widgets.field_errors import ERROR_COLOR, sentence
 from aapdesk.qt.widgets.inputs import fill_combo, select_data
+from aapdesk.qt.widgets.tables import setup_rows_table
 from aapdesk.services import exits as exits_service
 from aapdesk.services.context import AppContext
 from aapdesk.services.exits import ExitRow, ExitsView
@@ -280,30 +279,8 @@ class ExitsPage(OperationChooser, Page):
     def _build_table(self) -> None:
         table = self.table = QTableView()
         table.setModel(self.proxy)
-        table.setSortingEnabled(True)
+        setup_rows_table(table, COLUMNS, bold_columns={COL_PIECES})  # "0 – manquante" is written in bold
         table.sortByColumn(COL_DATE, Qt.SortOrder.AscendingOrder)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setAlternatingRowColors(True)
-        table.setWordWrap(False)
-        table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        table.verticalHeader().setVisible(False)
-        metrics = table.fontMetrics()
-        table.verticalHeader().setDefaultSectionSize(metrics.height() + 8)
-        header = table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header_metrics = header.fontMetrics()
-        bold = QFont(table.font())
-        bold.setBold(True)
-        bold_metrics = QFontMetrics(bold)  # "0 – manquante" is written in bold
-        for index, column in enumerate(COLUMNS):
-            # The header plus room for the sort arrow, or a typical value plus the cell margins.
-            sample = (bold_metrics if index == COL_PIECES else metrics).horizontalAdvance(column.sample)
-            width = max(header_metrics.horizontalAdvance(column.header) + 28, sample + 14)
-            header.resizeSection(index, width)
-        header.setStretchLastSection(True)
         table.selectionModel().selectionChanged.connect(self._update_buttons)
         table.doubleClicked.connect(lambda _index: self.edit_selected())
         self.layout_.addWidget(table, 1)

@@ -37,8 +37,8 @@ from PySide6.QtWidgets import (
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
-    QTabWidget,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -73,11 +73,12 @@ from aapdesk.qt.models.finance_models import (
     StaffMonthsModel,
     VersementsModel,
 )
-from aapdesk.qt.pages.operation_bar import OperationChooser
 from aapdesk.qt.pages.base import Page
+from aapdesk.qt.pages.operation_bar import OperationChooser
 from aapdesk.qt.widgets.common import MUTED_COLOR, hint_label, section_label
 from aapdesk.qt.widgets.field_errors import ERROR_COLOR
 from aapdesk.qt.widgets.inputs import fill_combo, select_data
+from aapdesk.qt.widgets.tables import setup_rows_table
 from aapdesk.services import finances as finances_service
 from aapdesk.services.context import AppContext
 from aapdesk.services.finances import FINANCEURS, VERSEMENTS, ExpenseRow, FinanceView, ResourceRow, StaffRow
@@ -164,26 +165,7 @@ def make_table(model: QAbstractItemModel, source: RowsModel, *, sortable: bool =
     """A read-only, row-selecting table with widths from each column's typical value."""
     table = QTableView()
     table.setModel(model)
-    table.setSortingEnabled(sortable)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setAlternatingRowColors(True)
-    table.setWordWrap(False)
-    table.setTextElideMode(Qt.TextElideMode.ElideRight)
-    table.verticalHeader().setVisible(False)
-    metrics = table.fontMetrics()
-    table.verticalHeader().setDefaultSectionSize(metrics.height() + 8)
-    header = table.horizontalHeader()
-    header.setHighlightSections(False)
-    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    header_metrics = header.fontMetrics()
-    for index, column in enumerate(source.COLUMNS):
-        width = max(header_metrics.horizontalAdvance(column.header) + (28 if sortable else 16),
-                    metrics.horizontalAdvance(column.sample) + 14)
-        header.resizeSection(index, width)
-    header.setStretchLastSection(True)
+    setup_rows_table(table, source.COLUMNS, sortable=sortable)
     return table
 
 

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLineEdit,
     QPushButton,
     QTableView,
@@ -27,6 +25,7 @@ from aapdesk.qt.models.participants_model import COL_NOM, COLUMNS, ParticipantsM
 from aapdesk.qt.pages.base import Page
 from aapdesk.qt.widgets.common import hint_label
 from aapdesk.qt.widgets.inputs import fill_combo, select_data
+from aapdesk.qt.widgets.tables import setup_rows_table
 from aapdesk.services import operations as operations_service
 from aapdesk.services import participants as participants_service
 from aapdesk.services.context import AppContext
@@ -92,27 +91,8 @@ class ParticipantsPage(Page):
         self.import_button.clicked.connect(lambda: self.open_import())
 
     def _setup_table(self) -> None:
-        table = self.table
-        table.setSortingEnabled(True)
-        table.sortByColumn(COL_NOM, Qt.SortOrder.AscendingOrder)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setAlternatingRowColors(True)
-        table.setWordWrap(False)
-        table.verticalHeader().setVisible(False)
-        metrics = table.fontMetrics()
-        table.verticalHeader().setDefaultSectionSize(metrics.height() + 8)
-        header = table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header_metrics = header.fontMetrics()
-        for index, column in enumerate(COLUMNS):
-            # The header plus room for the sort arrow, or a typical value plus the cell margins.
-            width = max(header_metrics.horizontalAdvance(column.header) + 18,
-                        metrics.horizontalAdvance(column.sample) + 12)
-            header.resizeSection(index, width)
-        header.setStretchLastSection(True)
+        setup_rows_table(self.table, COLUMNS)
+        self.table.sortByColumn(COL_NOM, Qt.SortOrder.AscendingOrder)
 
     # --- data ----------------------------------------------------------------------------
 

@@ -1,15 +1,19 @@
-"""``SimpleTable``: a small read-only list (operations, backups, parcours) carrying one object per row.
+"""Read-only tables: ``SimpleTable``, a small list (operations, backups, parcours) carrying one
+object per row, and :func:`setup_rows_table`, the look of every table over a model.
 
-For a handful of rows a ``QTableWidget`` is enough; the big participants table has its
-own model. Widths follow the contents here, which is cheap for a few dozen rows.
+For a handful of rows a ``QTableWidget`` is enough; widths follow the contents there, which
+is cheap for a few dozen rows. The big tables (participants, sorties, finances, à faire)
+have their own models, and widths from each column's typical value.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
+from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QTableWidget, QTableWidgetItem, QWidget
 
 _OBJECT_ROLE = Qt.ItemDataRole.UserRole
 
@@ -78,3 +82,34 @@ class SimpleTable(QTableWidget):
 def _identity(obj: object) -> object:
     """Rows reloaded after a save are new objects: match them by id when they have one."""
     return getattr(obj, "id", obj)
+
+
+def setup_rows_table(table: QTableView, columns: Sequence[Any], *, sortable: bool = True,
+                     bold_columns: Collection[int] = ()) -> None:
+    """A read-only, row-selecting view over a model whose columns declare a ``header`` and a typical
+    ``sample`` value: each column as wide as its header (plus the sort arrow) or its sample, longer
+    texts elided; ``bold_columns`` are measured in bold (« en retard », « 0 – manquante »)."""
+    table.setSortingEnabled(sortable)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+    table.setTextElideMode(Qt.TextElideMode.ElideRight)
+    table.verticalHeader().setVisible(False)
+    metrics = table.fontMetrics()
+    table.verticalHeader().setDefaultSectionSize(metrics.height() + 8)
+    header = table.horizontalHeader()
+    header.setHighlightSections(False)
+    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header_metrics = header.fontMetrics()
+    bold = QFont(table.font())
+    bold.setBold(True)
+    bold_metrics = QFontMetrics(bold)
+    for index, column in enumerate(columns):
+        sample = (bold_metrics if index in bold_columns else metrics).horizontalAdvance(column.sample)
+        # the header with room for the sort arrow, or the sample with the cell's margins
+        width = max(header_metrics.horizontalAdvance(column.header) + (22 if sortable else 12), sample + 12)
+        header.resizeSection(index, width)
+    header.setStretchLastSection(True)

@@ -22,14 +22,15 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxLayout, QWidget
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import QTableView, QVBoxLayout, QWidget
 
 from aapdesk.domain.activity import TodoItem
-from aapdesk.formatting import format_date
 from aapdesk.domain.participants import fold_accents
+from aapdesk.formatting import format_date
 from aapdesk.qt.widgets.common import hint_label
 from aapdesk.qt.widgets.field_errors import ERROR_BACKGROUND, ERROR_COLOR
+from aapdesk.qt.widgets.tables import setup_rows_table
 from aapdesk.services.activity import TodoRow
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -175,29 +176,9 @@ class TodoList(QWidget):
 
     def _setup_table(self, hidden_columns: Sequence[int]) -> None:
         table = self.table
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setAlternatingRowColors(True)
-        table.setWordWrap(False)
-        table.verticalHeader().setVisible(False)
-        metrics = table.fontMetrics()
-        table.verticalHeader().setDefaultSectionSize(metrics.height() + 8)
-        header = table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setDefaultAlignment(_LEFT)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        bold = QFont(table.font())
-        bold.setBold(True)
-        bold_metrics = QFontMetrics(bold)  # "en retard" is written in bold
-        for index, col in enumerate(COLUMNS):
-            width = max(header.fontMetrics().horizontalAdvance(col.header) + 24,
-                        (bold_metrics if index == COL_RETARD else metrics).horizontalAdvance(col.sample) + 16)
-            header.resizeSection(index, width)
-        header.setStretchLastSection(True)
+        setup_rows_table(table, COLUMNS, bold_columns={COL_RETARD})  # "en retard" is in bold
         for index in hidden_columns:
             table.setColumnHidden(index, True)
-        table.setSortingEnabled(True)
         table.sortByColumn(COL_ECHEANCE, Qt.SortOrder.AscendingOrder)  # overdue first: they are the earliest
 
     # --- data ----------------------------------------------------------------------------
