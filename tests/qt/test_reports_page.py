@@ -34,11 +34,17 @@ def _write_fake(fmt, report, handle) -> None:  # type: ignore[no-untyped-def]
 
 
 class SlowReport:
-    """A build that takes about a second, in small steps; it records which thread ran it."""
+    """A build that takes about a second, in small steps; it records which thread ran it.
+
+    In lockstep, each step waits until the GUI thread has shown the previous one: what the test
+    checks then holds however busy the machine is, instead of depending on who runs first.
+    """
 
     def __init__(self) -> None:
         self.threads: list[threading.Thread] = []
         self.steps_done = 0
+        self.lockstep = False
+        self.gui_saw_step = threading.Event()
 
     def __call__(self, app, request, progress, cancelled):  # type: ignore[no-untyped-def]
         self.threads.append(threading.current_thread())
@@ -47,7 +53,10 @@ class SlowReport:
                 raise ReportCancelled()
             time.sleep(STEP_SECONDS)
             self.steps_done = step
+            self.gui_saw_step.clear()
             progress(step * 80 // SLOW_STEPS, f"Étape {step} sur {SLOW_STEPS}")
+            if self.lockstep:
+                self.gui_saw_step.wait(timeout=10)
         return f"opération {request.operation_id}"
 
 
@@ -151,6 +160,7 @@ def test_without_any_operation_the_page_says_where_to_create_one(empty_window):
 
 
 def test_slow_report_runs_in_the_background_and_the_gui_keeps_running(qtbot, slow_report, page, out_dir):
+    slow_report.lockstep = True
     page.change_folder()
     page.select_report("rapport-lent")
     gui_thread = QApplication.instance().thread()
@@ -160,16 +170,20 @@ def test_slow_report_runs_in_the_background_and_the_gui_keeps_running(qtbot, slo
     timer.timeout.connect(lambda: ticks.append(QThread.currentThread() is gui_thread))
     # Each progress update as the GUI thread receives it: (bar value, still building, timer ticks so far).
     updates: list[tuple[int, bool, int]] = []
-    page.progress_bar.valueChanged.connect(
-        lambda value: updates.append((value, slow_report.steps_done < SLOW_STEPS, len(ticks))) if page.is_busy() else None)
-    # the step shown with each update (read as it happens: on a busy machine the report may be done before we look)
-    steps: list[str] = []
-    page.progress_bar.valueChanged.connect(lambda _value: steps.append(page.step_label.text()))
+    steps: list[str] = []  # the step shown with each update
+
+    def on_value(value: int) -> None:
+        if page.is_busy():
+            updates.append((value, slow_report.steps_done < SLOW_STEPS, len(ticks)))
+            steps.append(page.step_label.text())
+        slow_report.gui_saw_step.set()
+
+    page.progress_bar.valueChanged.connect(on_value)
     timer.start()
-    started = time.monotonic()
     task = page.generate()
     assert task is not None and page.is_busy()
-    assert time.monotonic() - started < 0.2  # generate() returned at once: the work is elsewhere
+    # generate() returned while the worker cannot be past its first step: the work is elsewhere
+    assert slow_report.steps_done <= 1
     assert not page.generate_button.isEnabled() and page.cancel_button.isEnabled()
 
     _wait_done(qtbot, page)
@@ -187,6 +201,8 @@ def test_slow_report_runs_in_the_background_and_the_gui_keeps_running(qtbot, slo
 
 
 def test_cancel_stops_the_report_and_leaves_no_file(qtbot, slow_report, page, out_dir):
+    slow_report.lockstep = True  # the worker cannot finish while the click is on its way
+    page.progress_bar.valueChanged.connect(lambda _value: slow_report.gui_saw_step.set())
     page.change_folder()
     page.select_report("rapport-lent")
     task = page.generate()
