@@ -234,6 +234,73 @@ def test_success_lists_the_file_and_offers_to_open_it(qtbot, slow_report, page, 
     assert opened_folders == [out_dir]
 
 
+@pytest.fixture
+def quick_report(monkeypatch) -> ReportSpec:
+    """A monthly report written at once, in two formats."""
+    spec = ReportSpec(name="rapport-rapide", label="Rapport rapide", formats=("xlsx", "pdf"),
+                      build=lambda app, request, progress, cancelled: "vite", needs_month=True,
+                      write=_write_fake)
+    monkeypatch.setitem(report_registry._REGISTRY, spec.name, spec)
+    return spec
+
+
+def _produce_quick_report(qtbot, page: ReportsPage) -> None:
+    page.refresh()
+    page.change_folder()
+    page.select_operation("ACCOMP-2025")  # as of 15/03/2025: months January to March, February chosen
+    page.select_report("rapport-rapide")
+    page.set_format("xlsx")
+    assert page.generate() is not None
+    _wait_done(qtbot, page)
+    assert _shows_a_produced_file(page)
+
+
+def _shows_a_produced_file(page: ReportsPage) -> bool:
+    return (page.result_label.text().startswith("Fichier produit : ") and page.open_file_button.isVisible()
+            and page.open_folder_button.isVisible() and page.progress_bar.isVisible()
+            and page.progress_bar.value() == 100)
+
+
+def _shows_no_outcome(page: ReportsPage) -> bool:
+    return (page.result_label.text() == "" and not page.open_file_button.isVisible()
+            and not page.open_folder_button.isVisible() and not page.progress_bar.isVisible())
+
+
+@pytest.mark.parametrize("change", [
+    lambda page: page.select_report("indicateurs"),
+    lambda page: page.set_format("pdf"),
+    lambda page: page.select_operation("AI-2024"),
+    lambda page: page.set_as_of(date(2025, 3, 1)),
+    lambda page: page.set_month(YearMonth(2025, 1)),
+], ids=["report", "format", "operation", "date", "month"])
+def test_choosing_something_else_clears_the_file_produced(qtbot, quick_report, page, out_dir, change):
+    _produce_quick_report(qtbot, page)
+    change(page)
+    assert _shows_no_outcome(page)  # « Fichier produit » would name a file made for the previous choice
+    assert page.generate_button.isEnabled()
+
+
+def test_the_file_produced_stays_while_the_same_choice_is_shown(qtbot, quick_report, page, out_dir):
+    _produce_quick_report(qtbot, page)
+    produced = page.result_label.text()
+    page.refresh()  # as when the page is shown again, or the window refreshes after the generation
+    page.select_report("rapport-rapide")  # already the one chosen
+    page.set_format("xlsx")
+    page.set_month(YearMonth(2025, 2))
+    assert _shows_a_produced_file(page) and page.result_label.text() == produced
+    page.change_folder()  # the folder is where the next file goes; the file produced is still this one
+    assert _shows_a_produced_file(page)
+
+
+def test_a_refusal_is_cleared_when_the_choice_changes(qtbot, quick_report, page, out_dir):
+    page.refresh()
+    page.select_report("rapport-rapide")
+    page.set_month(None)
+    assert page.generate() is None and "demande un mois" in page.result_label.text()
+    page.set_month(YearMonth(2025, 1))
+    assert page.result_label.text() == ""
+
+
 def test_files_of_the_list_open_from_it(page, demo_ctx, recorded_messages, monkeypatch):
     opened_folders = []
     monkeypatch.setattr(reports_page, "open_folder", lambda parent, folder: opened_folders.append(folder) or True)

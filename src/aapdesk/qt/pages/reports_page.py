@@ -13,6 +13,11 @@ written under a temporary name and renamed at the end). The last files produced 
 this session and those found in ``exports/``, newest first — can be opened with their
 application or in their folder.
 
+The outcome under the progress bar (« Fichier produit : … » and its open buttons, a refusal,
+an error) belongs to the choice it was obtained for: operation, date, report, month and
+format. Choosing anything else clears it, so the page never offers a file made for another
+choice; a refresh that keeps the same choice keeps it.
+
 File dialogs and the opening of files and folders go through :func:`choose_folder`,
 :func:`open_file` and :func:`open_folder`, which tests replace.
 """
@@ -202,6 +207,9 @@ class ReportsPage(OperationChooser, Page):
         self.task: BackgroundTask | None = None
         self._updating = False
         self._running_spec: ReportSpec | None = None
+        #: The choice (see :meth:`_choice`) of the generation running, and of the outcome shown.
+        self._running_choice: tuple[object, ...] | None = None
+        self._result_choice: tuple[object, ...] | None = None
         self._specs: dict[str, ReportSpec] = {}
         self._session_files: list[Path] = []
         #: The file the last generation wrote: « Ouvrir le fichier » / « Ouvrir le dossier » act on it.
@@ -442,6 +450,21 @@ class ReportsPage(OperationChooser, Page):
             self.name_edit.clear()
         self.folder_edit.setText(str(self.folder))
         self.folder_edit.setToolTip(str(self.folder))
+        self._forget_outdated_result()
+
+    def _choice(self) -> tuple[object, ...]:
+        """What a produced file depends on: operation, date, report, month (when it has one), format."""
+        spec = self.current_spec()
+        month = self.chosen_month() if spec is not None and spec.needs_month else None
+        return (self.current_operation_id(), self.as_of(), spec.name if spec else None, month,
+                self.chosen_format())
+
+    def _forget_outdated_result(self) -> None:
+        """Clear the outcome shown once the person has chosen something else (never mid-generation)."""
+        if self.is_busy() or self._result_choice is None or self._result_choice == self._choice():
+            return
+        self._show_idle()
+        self._show_result("")
 
     def change_folder(self) -> None:
         folder = choose_folder(self, self.folder)
@@ -510,6 +533,7 @@ class ReportsPage(OperationChooser, Page):
             return report_registry.generate(app, spec.name, request, fmt, dest, progress=progress, cancelled=cancelled)
 
         self._running_spec = spec
+        self._running_choice = self._choice()
         self.task = run_in_background(work, parent=self, cancel_exceptions=(ReportCancelled,))
         self.task.progress.connect(self._on_progress)
         self.task.succeeded.connect(self._on_success)
@@ -544,20 +568,20 @@ class ReportsPage(OperationChooser, Page):
         self.last_produced = produced
         self.progress_bar.setValue(100)
         self._set_step("")
-        self._show_result(f"Fichier produit : {produced.name}", ok=True)
+        self._show_result(f"Fichier produit : {produced.name}", ok=True, choice=self._running_choice)
         self.refresh_recent()
         self.recent_table.select_object(produced)
         self.status_message.emit(f"Rapport produit : {produced.name}")
 
     def _on_cancelled(self) -> None:
         self._show_idle()
-        self._show_result("Génération annulée : aucun fichier n'a été écrit.")
+        self._show_result("Génération annulée : aucun fichier n'a été écrit.", choice=self._running_choice)
 
     def _on_failure(self, error: object) -> None:
         self._show_idle()
         exc = error if isinstance(error, BaseException) else RuntimeError(str(error))
         text = failure_text(self._running_spec or INDICATORS, exc)
-        self._show_result(text, error=True)
+        self._show_result(text, error=True, choice=self._running_choice)
         if is_expected_failure(exc):
             messages.error(self, "Rapport non produit", text)
         else:
@@ -584,8 +608,11 @@ class ReportsPage(OperationChooser, Page):
         self.step_label.setText(text)
         self.step_label.setVisible(bool(text))
 
-    def _show_result(self, text: str, *, ok: bool = False, error: bool = False) -> None:
-        """The outcome under the progress bar; the open buttons only after a success."""
+    def _show_result(self, text: str, *, ok: bool = False, error: bool = False,
+                     choice: tuple[object, ...] | None = None) -> None:
+        """The outcome under the progress bar, for ``choice`` (the current one by default); the open
+        buttons only after a success."""
+        self._result_choice = (choice or self._choice()) if text else None
         color = ERROR_COLOR if error else (OK_COLOR if ok else "")
         self.result_label.setStyleSheet(f"color: {color};" if color else "")
         self.result_label.setText(text)
