@@ -15,13 +15,12 @@ import os
 import sys
 from typing import Sequence
 
-CLI_COMMANDS = {"dispositifs", "structure", "operation", "demo", "check", "backup", "activite", "sorties",
-                "report", "import", "-h", "--help", "--version"}
-
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    if any(a in CLI_COMMANDS for a in args):
+    from aapdesk.cli import command_names  # argparse only: cheap, and the one list of commands
+
+    if any(a in command_names() for a in args):
         from aapdesk.cli import main as cli_main
 
         return cli_main(args)

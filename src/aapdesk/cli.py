@@ -189,6 +189,16 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("id", metavar="ID")
     restore = backup_sub.add_parser("restore", help="restaurer une sauvegarde (l'état actuel est sauvegardé avant)")
     restore.add_argument("id", metavar="ID")
+
+    archive = sub.add_parser("archive", help="archive complète (base et pièces jointes), pour changer d'ordinateur")
+    archive_sub = archive.add_subparsers(dest="action", metavar="ACTION", required=True)
+    create_archive = archive_sub.add_parser("create", help="écrire une archive complète dans un fichier .zip")
+    create_archive.add_argument("dest", metavar="FICHIER_OU_DOSSIER")
+    show_archive = archive_sub.add_parser("show", help="décrire une archive sans rien modifier")
+    show_archive.add_argument("file", metavar="FICHIER")
+    restore_archive = archive_sub.add_parser(
+        "restore", help="remplacer toutes les données par celles d'une archive (l'état actuel est sauvegardé avant)")
+    restore_archive.add_argument("file", metavar="FICHIER")
     return parser
 
 
@@ -223,6 +233,16 @@ def _add_report_commands(report_sub) -> None:  # type: ignore[no-untyped-def]
                              help="mois du rapport" + (" (obligatoire)" if spec.needs_month else ""))
         command.add_argument("--out", required=True, metavar="FICHIER",
                              help=f"fichier à écrire ({extensions}) : le format suit l'extension")
+
+
+def command_names() -> set[str]:
+    """The subcommands (and help/version options) that make ``aapdesk`` run as a command line."""
+    parser = build_parser()
+    names = {"-h", "--help", "--version"}
+    for action in parser._actions:  # argparse keeps its subcommands in the choices of this one action
+        if isinstance(action, argparse._SubParsersAction):
+            names.update(action.choices)
+    return names
 
 
 def main(argv: Sequence[str] | None = None, *, clock: Callable | None = None) -> int:
@@ -302,7 +322,7 @@ def _with_app(args: argparse.Namespace, clock: Callable | None) -> int:
             print(f"Attention : {app.db.warning}", file=sys.stderr)
         handler = {
             "structure": _structure, "operation": _operation, "demo": _demo, "activite": _activite, "sorties": _sorties, "report": _report,
-            "check": _check, "backup": _backup, "import": _import,
+            "check": _check, "backup": _backup, "archive": _archive, "import": _import,
         }[args.command]
         return handler(app, args)
     finally:
@@ -494,6 +514,35 @@ def _backup(app, args) -> int:  # type: ignore[no-untyped-def]
         return EXIT_OK
     before = backups.restore(app, args.id)
     print(f"Sauvegarde {args.id} restaurée." + (f" L'état précédent a été sauvegardé ({before.id})." if before else ""))
+    return EXIT_OK
+
+
+def _archive(app, args) -> int:  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    from aapdesk.services import backups
+    from aapdesk.services.backups import describe_archive
+    from aapdesk.storage.archive import default_archive_name
+
+    if args.action == "create":
+        dest = Path(args.dest)
+        if dest.is_dir():
+            dest = dest / default_archive_name(app.now())
+        summary = backups.export_archive(app, dest)
+        print(f"Archive écrite : {summary.path} ({describe_archive(summary.manifest)}).")
+        for label, hashes in (("manquante(s) dans le dossier documents", summary.missing),
+                              ("modifiée(s) depuis leur ajout", summary.altered)):
+            if hashes:
+                print(f"Attention : {len(hashes)} pièce(s) jointe(s) {label}, non incluse(s) "
+                      "(voir aapdesk check).", file=sys.stderr)
+        return EXIT_PROBLEMS if summary.missing or summary.altered else EXIT_OK
+    if args.action == "show":
+        manifest = backups.inspect_archive(app, Path(args.file))
+        print(describe_archive(manifest))
+        return EXIT_OK
+    before = backups.restore_from_archive(app, Path(args.file))
+    print("Archive reprise : les données ont été remplacées."
+          + (f" L'état précédent a été sauvegardé ({before.id})." if before else ""))
     return EXIT_OK
 
 

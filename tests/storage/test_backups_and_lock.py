@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -73,12 +75,17 @@ def test_backups_are_thinned_and_interrupted_ones_cleaned(app, clock):
     for day in range(40):
         clock.now = datetime(2025, 1, 1, 12) + timedelta(days=day)
         create_backup(app.db.paths.db_path, backups_dir, "manuelle", clock.now)
-    (backups_dir / ".aapdesk-20250101-000000-manuelle.sqlite3.tmp").write_bytes(b"partial")
+    interrupted = backups_dir / ".aapdesk-20250101-000000-manuelle.sqlite3.tmp"
+    interrupted.write_bytes(b"partial")
+    os.utime(interrupted, (time.time() - 7 * 3600,) * 2)  # left by a crash this morning
+    in_progress = backups_dir / ".aapdesk-archive-0123.tmp"  # an archive being written by another thread
+    in_progress.write_bytes(b"partial")
     thin_backups(backups_dir, clock.now)
+    assert not interrupted.exists() and in_progress.exists()
     kept = list_backups(backups_dir)
     assert len(kept) < 40
     assert kept[0].created == clock.now  # the newest survives
-    assert not list(backups_dir.glob("*.tmp"))
+    assert list(backups_dir.glob("*.tmp")) == [in_progress]
 
 
 def test_backups_are_single_files_without_leftovers(app, clock):

@@ -1,8 +1,27 @@
-"""Backups on demand, listing, verification and restore, for the GUI and the CLI."""
+"""Backups and full archives, for the GUI and the CLI.
+
+A backup is the database alone, kept in ``sauvegardes/``; an archive is the database and every
+attached file in one zip the user carries to a new laptop or a USB key (:mod:`aapdesk.storage.archive`).
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from aapdesk import __version__
+from aapdesk.formatting import format_date, format_number
 from aapdesk.services.context import AppContext
+from aapdesk.services.documents import store
+from aapdesk.storage.archive import (
+    ArchiveError,
+    ArchiveManifest,
+    ArchiveSummary,
+    Progress,
+    database_revision,
+    read_manifest,
+    restore_archive,
+    write_archive,
+)
 from aapdesk.storage.backup import (
     BackupInfo,
     create_backup,
@@ -11,6 +30,7 @@ from aapdesk.storage.backup import (
     restore_backup,
     verify_backup,
 )
+from aapdesk.storage.migrate import known_revisions
 
 
 def backup_now(app: AppContext) -> BackupInfo:
@@ -28,7 +48,59 @@ def verify(app: AppContext, backup_id: str) -> list[str]:
 def restore(app: AppContext, backup_id: str) -> BackupInfo | None:
     """Restore ``backup_id``; the current state is backed up first. Returns that safety backup."""
     info = find_backup(app.db.paths.backups_dir, backup_id)
+    if not verify_backup(info):  # a damaged file is refused by restore_backup with its own message
+        _accept_revision(database_revision(info.path), what="sauvegarde")
     app.db.engine.dispose()  # no connection may stay open on the file being replaced
     before = restore_backup(info, app.db.paths.db_path, app.db.paths.backups_dir, app.now())
     app.db.reopen_engine(app.now())
     return before
+
+
+def export_archive(app: AppContext, dest: Path, progress: Progress | None = None) -> ArchiveSummary:
+    """Write the database and the attached files into the zip ``dest`` (the app stays usable)."""
+    return write_archive(app.db.paths.db_path, store(app), Path(dest), app.now(), app_version=__version__,
+                         work_dir=app.db.paths.backups_dir, progress=progress)
+
+
+def inspect_archive(app: AppContext, path: Path) -> ArchiveManifest:
+    """The archive's manifest, refused with a French message if it cannot be restored here."""
+    manifest = read_manifest(Path(path))
+    _accept_revision(manifest.schema_revision)
+    return manifest
+
+
+def restore_from_archive(app: AppContext, path: Path, progress: Progress | None = None) -> BackupInfo | None:
+    """Replace every data with the archive's; the current state is backed up first (returned)."""
+    app.db.engine.dispose()
+    try:
+        before = restore_archive(Path(path), app.db.paths.db_path, store(app), app.db.paths.backups_dir,
+                                 app.now(), accept_revision=_accept_revision, progress=progress)
+    finally:
+        app.db.reopen_engine(app.now())  # migrates an archive made by an older aapdesk
+    return before
+
+
+def _accept_revision(revision: str | None, *, what: str = "archive") -> None:
+    """Refuse, before anything is replaced, data that this aapdesk could not open afterwards."""
+    if revision is None:
+        raise ArchiveError(f"Cette {what} ne contient pas de base aapdesk ; rien n'a été modifié.")
+    if revision not in known_revisions():
+        raise ArchiveError(f"Cette {what} a été faite par une version plus récente d'aapdesk. "
+                           "Installez la dernière version d'aapdesk pour la reprendre ; rien n'a été modifié.")
+
+
+def describe_archive(manifest: ArchiveManifest) -> str:
+    """One French line to recognise an archive before restoring it (counts only, never a name)."""
+    counts = manifest.counts
+    parts = [f"{format_number(counts.get(key, 0))} {label}" for key, label in
+             (("operations", "opération(s)"), ("participants", "participant(s)"), ("sorties", "sortie(s)"))]
+    size = manifest.database_size + manifest.documents_size
+    parts.append(f"{format_number(len(manifest.documents))} pièce(s) jointe(s)")
+    return (f"archive du {format_date(manifest.created.date())} à {manifest.created:%H:%M} "
+            f"(aapdesk {manifest.app_version}) : " + ", ".join(parts) + f" ; {_size_label(size)}")
+
+
+def _size_label(size: int) -> str:
+    if size < 1024 * 1024:
+        return f"{format_number(max(1, round(size / 1024)))} Ko"
+    return f"{format_number(round(size / (1024 * 1024)))} Mo"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -20,7 +21,9 @@ from pathlib import Path
 from aapdesk.domain.retention import backups_to_keep
 from aapdesk.files import fsync_dir
 
-BACKUP_PATTERN = re.compile(r"^aapdesk-(\d{8}-\d{6})-([a-z0-9-]+)\.sqlite3$")
+# the reason has no digits: "-2" marks a second backup in the same second, not another reason
+BACKUP_PATTERN = re.compile(r"^aapdesk-(\d{8}-\d{6})-([a-z-]+?)(?:-\d+)?\.sqlite3$")
+STALE_TEMP_SECONDS = 6 * 3600
 REASON_LABELS = {
     "manuelle": "manuelle",
     "fermeture": "à la fermeture",
@@ -132,8 +135,18 @@ def thin_backups(backups_dir: Path, now: datetime, *, protect: Path | None = Non
                 info.path.unlink(missing_ok=True)
                 deleted.append(info.path)
     for stale in backups_dir.glob(".aapdesk-*.tmp*"):
-        stale.unlink(missing_ok=True)  # left by a backup interrupted by a crash (and its -wal/-shm)
+        # left by a backup or archive interrupted by a crash (and its -wal/-shm); a recent one may
+        # belong to an archive being written or restored right now, in another thread
+        if stale != protect and _age_seconds(stale) > STALE_TEMP_SECONDS:
+            stale.unlink(missing_ok=True)
     return deleted
+
+
+def _age_seconds(path: Path) -> float:
+    try:
+        return time.time() - path.stat().st_mtime  # file times are wall-clock, whatever the app's clock says
+    except FileNotFoundError:
+        return 0.0
 
 
 def verify_backup(info: BackupInfo) -> list[str]:

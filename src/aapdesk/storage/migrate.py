@@ -42,6 +42,11 @@ def head_revision() -> str:
     return head
 
 
+def known_revisions() -> set[str]:
+    """Every schema revision this version of aapdesk can open (and upgrade)."""
+    return {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+
+
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
@@ -60,8 +65,7 @@ def ensure_current(engine: Engine, db_path: Path, backups_dir: Path, now: dateti
             )
         script = ScriptDirectory.from_config(alembic_config())
         revision = current_revision(engine)
-        known = {rev.revision for rev in script.walk_revisions()}
-        if revision is not None and revision not in known:
+        if revision is not None and revision not in known_revisions():
             raise NewerDatabaseError(
                 "Cette base de données a été écrite par une version plus récente d'aapdesk "
                 f"(révision {revision}). Installez la dernière version d'aapdesk pour l'ouvrir ; "
