@@ -7,13 +7,17 @@ trusted once ``hours_grid`` returns it. The demo's AI-2024 operation (3.10, MAD 
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from decimal import Decimal
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit
 
 from aapdesk.domain.activity import month_hours
+from aapdesk.domain.participants import ParcoursInput, ParticipantInput
 from aapdesk.qt.models.hours_model import (
     ACCOMPAGNEMENT,
     FIRST_MONTH_COLUMN,
@@ -29,6 +33,7 @@ from aapdesk.qt.models.hours_model import (
 from aapdesk.qt.pages.activity_page import ActivityPage
 from aapdesk.services import activity as activity_service
 from aapdesk.services import operations as operations_service
+from aapdesk.services import participants as participants_service
 
 
 @pytest.fixture
@@ -247,6 +252,73 @@ def test_more_hours_than_the_month_holds_is_refused(qtbot, ai_page, demo_ctx):
     assert stored(demo_ctx, op_id(demo_ctx, "AI-2024"), r, february) == old
     assert model.value(r, february) == old
     assert model.undo_stack.count() == 0
+
+
+def dark_pixels_in_gutter(header, row: int) -> int:
+    """How many pixels of text colour the header paints left of the names on ``row``."""
+    image = header.grab(QRect(0, header.sectionViewportPosition(row), header.gutter_width(),
+                              header.sectionSize(row))).toImage()
+    return sum(QColor(image.pixel(x, y)).lightness() < 100 for x in range(image.width()) for y in range(image.height()))
+
+
+def test_the_line_a_refusal_names_is_the_number_beside_the_row(qtbot, ai_page, demo_ctx):
+    """« ligne N » in the message is the number the vertical header shows on the row typed in."""
+    model, table = ai_page.hours.model, ai_page.hours.table
+    header = table.verticalHeader()
+    r, c = next((r, c) for r, c in editable_cells(model) if r >= 4)  # a row some way down the grid
+    type_in_cell(qtbot, table, r, c, "douze")
+
+    status = ai_page.hours.status_line
+    assert status.isVisible()
+    lines = re.findall(r"ligne (\d+), ", status.text())
+    assert len(lines) == 1
+    assert header.isVisible() and header.number_text(r) == lines[0]
+    assert header.sectionViewportPosition(r) >= 0 and dark_pixels_in_gutter(header, r) > 0  # the number is painted
+    assert header.number_text(model.total_row) == ""  # the totals row has no line
+    assert dark_pixels_in_gutter(ai_page.hours.footer.verticalHeader(), model.total_row) == 0
+    # every row: the header's number is the line the model (and so the service) names
+    assert [header.number_text(row) for row in range(len(model.rows))] == [
+        str(row.line) for row in model.rows] == [str(n) for n in range(1, len(model.rows) + 1)]
+
+
+def test_row_numbers_stand_in_a_narrow_gutter_before_the_names(ai_page):
+    model, table, footer = ai_page.hours.model, ai_page.hours.table, ai_page.hours.footer
+    header = table.verticalHeader()
+    widest_name = max(header.fontMetrics().horizontalAdvance(str(model.headerData(
+        row, Qt.Orientation.Vertical))) for row in range(len(model.rows)))
+    assert header.width() >= header.gutter_width() + widest_name  # numbers and names both fit
+    assert header.gutter_width() < header.fontMetrics().horizontalAdvance("9999") + 2 * header.GAP
+    assert footer.verticalHeader().gutter_width() == header.gutter_width()  # « Total » lines up with the names
+
+
+def test_an_undo_refused_after_the_rows_moved_names_the_line_on_screen(qtbot, ai_page, demo_ctx):
+    """The history outlives a reload: after a participant sorting first joins the operation, every row moves
+    down one line, and the service's refusal of an undo names the line the row has now."""
+    model, table, header = ai_page.hours.model, ai_page.hours.table, ai_page.hours.table.verticalHeader()
+    operation = op_id(demo_ctx, "AI-2024")
+    r, c = next((r, c) for r, c in editable_cells(model) if r >= 4 and model.cell(r, c - 1) is not None
+                and model.cell(r, c - 1).present)
+    person, month = model.row_at(r), model.month_at(c)
+    type_in_cell(qtbot, table, r, c, "21")
+    assert model.undo_stack.count() == 1
+
+    # Elsewhere in the application: the parcours now ends the month before, and « AAAA Anne » joins.
+    parcours = next(p for p in participants_service.get_participant(demo_ctx, person.participant_id).parcours
+                    if p.id == person.parcours_id)
+    participants_service.update_parcours(demo_ctx, parcours.id, ParcoursInput(
+        parcours.date_entree, parcours.date_orientation, month.add(-1).last_day, parcours.referent))
+    participants_service.create_participant(
+        demo_ctx, ParticipantInput(nom="AAAA", prenom="Anne", sexe="F", date_naissance=date(1980, 1, 1)),
+        operation, ParcoursInput(date(2024, 1, 15)))
+    ai_page.refresh()
+    moved = next(row for row in range(len(model.rows)) if model.row_at(row).parcours_id == person.parcours_id)
+    assert moved == r + 1 and model.undo_stack.count() == 1  # same operation: the history stays
+
+    ai_page.hours.undo_button.click()  # the service refuses: the parcours is no longer there that month
+    text = ai_page.hours.status_line.text()
+    assert "le parcours n'est pas en cours ce mois-là" in text
+    assert re.findall(r"ligne (\d+), ", text) == [header.number_text(moved)] == [str(moved + 1)]
+    assert f"{person.nom} {person.prenom}, {month.label}" in text  # what was undone, by whom rather than by line
 
 
 def test_unreadable_text_is_refused(qtbot, ai_page, demo_ctx):

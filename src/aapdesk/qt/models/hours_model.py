@@ -1,14 +1,16 @@
 """The monthly hours grid of one operation, editable like a spreadsheet.
 
 Rows are the operation's parcours (the vertical header names the person, so it stays
-visible when scrolling sideways) and a last "Total" row; columns are the zone, the
+visible when scrolling sideways, after the row's line number) and a last "Total" row; columns are the zone, the
 months of the operation and a "Total" column. One kind of hours is shown at a time:
 mise à disposition (only for fiches with a MAD threshold) or accompagnement.
 
 Every change goes through :func:`aapdesk.services.activity.save_hours` at once, in one
 transaction: a typed cell, a pasted block, cleared cells. The service accepts all or
 nothing; a refusal leaves the grid as it was and :attr:`HoursModel.refused` carries the
-French message naming each bad cell ("ligne 3, février 2024 : ..."). Accepted changes
+French message naming each bad cell ("ligne 3, février 2024 : ..."). The line is
+:attr:`HoursRow.line`, the one the vertical header shows (``LINE_ROLE``): rows are never
+sorted nor filtered, so line N is the N-th row of the grid. Accepted changes
 are pushed on :attr:`HoursModel.undo_stack`; undoing saves the previous values through
 the same service.
 
@@ -20,7 +22,7 @@ orange background in the MAD view.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -43,6 +45,8 @@ KIND_LABELS = {MAD: "Heures de mise à disposition", ACCOMPAGNEMENT: "Heures d'a
 SOUS_SEUIL_ROLE = Qt.ItemDataRole.UserRole + 1
 #: The cell's hours as a Decimal (months and totals), None for the zone column.
 VALUE_ROLE = Qt.ItemDataRole.UserRole + 2
+#: Vertical header: the row's line number, the one refusal messages give (None for the totals).
+LINE_ROLE = Qt.ItemDataRole.UserRole + 3
 
 SOUS_SEUIL_BACKGROUND = QColor("#ffe3c2")
 ABSENT_BACKGROUND = QColor("#ececec")
@@ -383,6 +387,8 @@ class HoursModel(QAbstractTableModel):
         hours_row = self.row_at(section)
         if role == Qt.ItemDataRole.DisplayRole:
             return f"{hours_row.nom} {hours_row.prenom}" if hours_row else "Total"
+        if role == LINE_ROLE:
+            return hours_row.line if hours_row else None
         if role == Qt.ItemDataRole.ToolTipRole and hours_row is not None:
             return f"Ligne {hours_row.line} : {hours_row.nom} {hours_row.prenom}"
         if role == Qt.ItemDataRole.TextAlignmentRole:
@@ -452,15 +458,26 @@ class HoursModel(QAbstractTableModel):
             return False
         if not changes:
             return True
-        text = description or (f"saisie {where(changes[0].line, changes[0].month)}" if len(changes) == 1
-                               else f"modification de {len(changes)} cellules")
+        # The person, not the line: the history outlives a reload that may renumber the rows.
+        text = description or (f"saisie {self._person(changes[0].parcours_id)}, {changes[0].month.label}"
+                               if len(changes) == 1 else f"modification de {len(changes)} cellules")
         if not self.write(self.grid.operation_id, [c.edit(c.new) for c in changes], refusal):
             return False
         self.undo_stack.push(HoursCommand(self, self.grid.operation_id, changes, text))
         return True
 
+    def _person(self, parcours_id: int) -> str:
+        return next((f"{r.nom} {r.prenom}" for r in self.rows if r.parcours_id == parcours_id), "")
+
     def write(self, operation_id: int, edits: list[HoursEdit], refusal: str) -> bool:
-        """Save through the service; on refusal emit :attr:`refused` and return False."""
+        """Save through the service; on refusal emit :attr:`refused` and return False.
+
+        The edits are numbered with the lines shown now: an undo may come after a reload
+        that moved the rows (a participant added), and « ligne N » must be the row on screen.
+        """
+        if self.grid is not None and self.grid.operation_id == operation_id:
+            lines = {row.parcours_id: row.line for row in self.rows}
+            edits = [replace(edit, line=lines.get(edit.parcours_id)) for edit in edits]
         try:
             written = activity_service.save_hours(self.app, operation_id, edits)
         except ValidationError as exc:

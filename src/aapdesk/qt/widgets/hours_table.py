@@ -5,6 +5,10 @@ down, Tab saves and goes right, Esc cancels, Del clears the selected cells (0 h)
 Ctrl+C / Ctrl+V copy and paste blocks with a spreadsheet, Ctrl+Z / Ctrl+Y undo and redo.
 Saving is the model's business (:class:`~aapdesk.qt.models.hours_model.HoursModel`).
 
+The vertical header (:class:`RowHeader`) shows each row's line number, right-aligned in a
+narrow gutter, before the person's name: the number a refusal gives (« ligne 3, février
+2024 ») is the one read there.
+
 The model's "Total" row is not shown in the table itself but in :class:`HoursFooter`, a
 one-row view under it that follows its columns and sideways scrolling: the monthly
 totals stay in sight however many parcours the operation has.
@@ -12,20 +16,22 @@ totals stay in sight however many parcours the operation has.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
-from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QRect, QSize, Qt, QTimer
+from PySide6.QtGui import QFont, QGuiApplication, QIcon, QKeyEvent, QKeySequence, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
     QHeaderView,
     QLineEdit,
+    QStyle,
     QStyledItemDelegate,
+    QStyleOptionHeaderV2,
     QStyleOptionViewItem,
     QTableView,
     QWidget,
 )
 
-from aapdesk.qt.models.hours_model import HoursModel
+from aapdesk.qt.models.hours_model import LINE_ROLE, HoursModel
 
 _MOVES = {
     QAbstractItemDelegate.EndEditHint.SubmitModelCache: (1, 0),  # Enter
@@ -67,9 +73,60 @@ class HoursDelegate(QStyledItemDelegate):
         return super().eventFilter(watched, event)
 
 
+class RowHeader(QHeaderView):
+    """A vertical header showing the model's ``LINE_ROLE`` right-aligned in a narrow gutter,
+    then the header text (the person's name) as usual."""
+
+    #: Room between the number and the name, in pixels.
+    GAP = 10
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(Qt.Orientation.Vertical, parent)
+
+    def number_text(self, section: int) -> str:
+        """The number shown in the gutter of ``section`` ("" for the totals)."""
+        model = self.model()
+        line = model.headerData(section, self.orientation(), LINE_ROLE) if model is not None else None
+        return "" if line is None else str(line)
+
+    def gutter_width(self) -> int:
+        """As wide as the largest number the rows can have, and the gap."""
+        digits = len(str(max(self.count(), 1)))
+        return self.fontMetrics().horizontalAdvance("9" * digits) + self.GAP
+
+    def sectionSizeFromContents(self, logical_index: int) -> QSize:  # noqa: N802
+        size = super().sectionSizeFromContents(logical_index)
+        return QSize(size.width() + self.gutter_width(), size.height())
+
+    def paintSection(self, painter: QPainter, rect: QRect, logical_index: int) -> None:  # noqa: N802
+        if not rect.isValid():
+            return
+        option = QStyleOptionHeaderV2()
+        self.initStyleOption(option)
+        self.initStyleOptionForIndex(option, logical_index)
+        option.rect = rect
+        style = self.style()
+        painter.save()
+        font = self.model().headerData(logical_index, self.orientation(), Qt.ItemDataRole.FontRole)
+        painter.setFont(font if isinstance(font, QFont) else self.font())
+        style.drawControl(QStyle.ControlElement.CE_HeaderSection, option, painter, self)
+        gutter = self.gutter_width()
+        name = QStyleOptionHeaderV2(option)
+        name.rect = rect.adjusted(gutter, 0, 0, 0)
+        style.drawControl(QStyle.ControlElement.CE_HeaderLabel, name, painter, self)
+        number = QStyleOptionHeaderV2(option)
+        number.rect = QRect(rect.left(), rect.top(), gutter - self.GAP // 2, rect.height())
+        number.text = self.number_text(logical_index)
+        number.icon = QIcon()
+        number.textAlignment = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        style.drawControl(QStyle.ControlElement.CE_HeaderLabel, number, painter, self)
+        painter.restore()
+
+
 class HoursTable(QTableView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setVerticalHeader(RowHeader(self))
         self.setItemDelegate(HoursDelegate(self))
         self.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
                              | QAbstractItemView.EditTrigger.AnyKeyPressed)
@@ -176,6 +233,7 @@ class HoursFooter(QTableView):
     def __init__(self, table: HoursTable, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.table = table
+        self.setVerticalHeader(RowHeader(self))  # an empty gutter: « Total » lines up with the names
         self.setModel(table.model())
         self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
