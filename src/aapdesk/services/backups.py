@@ -18,6 +18,7 @@ from aapdesk.storage.archive import (
     ArchiveSummary,
     Progress,
     database_revision,
+    default_archive_name,
     read_manifest,
     restore_archive,
     write_archive,
@@ -31,6 +32,10 @@ from aapdesk.storage.backup import (
     verify_backup,
 )
 from aapdesk.storage.migrate import known_revisions
+
+__all__ = ["ArchiveError", "ArchiveManifest", "ArchiveSummary", "BackupInfo", "backup_now", "backups",
+           "default_archive_name", "describe_archive", "export_archive", "inspect_archive", "restore",
+           "restore_from_archive", "verify"]
 
 
 def backup_now(app: AppContext) -> BackupInfo:

@@ -1,4 +1,5 @@
-"""First launch (no structure yet): create one's structure, or explore the demonstration."""
+"""First launch (no structure yet): create one's structure, take back an archive from another laptop,
+or explore the demonstration."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QWidget
 
 from aapdesk.domain.problems import ValidationError
-from aapdesk.qt import messages
+from aapdesk.qt import archive_flow, messages
 from aapdesk.qt.dialogs.structure_form import StructureDialog
 from aapdesk.qt.forms.ui_welcome_dialog import Ui_WelcomeDialog
 from aapdesk.qt.widgets.field_errors import sentence
@@ -28,7 +29,9 @@ class WelcomeDialog(QDialog):
         self.create_button = self.ui.createButton
         self.demo_button = self.ui.demoButton
         self.create_button.clicked.connect(self.create_structure)
+        self.archive_button = self.ui.archiveButton
         self.demo_button.clicked.connect(self.open_demo)
+        self.archive_button.clicked.connect(self.restore_archive)
 
     def create_structure(self) -> StructureDialog:
         dialog = StructureDialog(self.app, self.parentWidget())
@@ -37,6 +40,14 @@ class WelcomeDialog(QDialog):
         self.accept()
         dialog.open()
         return dialog
+
+    def restore_archive(self) -> bool:
+        """A new laptop: take back the archive written on the old one."""
+        if not archive_flow.restore_archive(self, self.app):
+            return False
+        self.changed.emit()
+        self.accept()
+        return True
 
     def open_demo(self) -> bool:
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)

@@ -49,6 +49,11 @@ class Ui_WelcomeDialog(object):
 
         self.buttonsLayout.addItem(self.buttonsSpacer)
 
+        self.archiveButton = QPushButton(WelcomeDialog)
+        self.archiveButton.setObjectName(u"archiveButton")
+
+        self.buttonsLayout.addWidget(self.archiveButton)
+
         self.demoButton = QPushButton(WelcomeDialog)
         self.demoButton.setObjectName(u"demoButton")
 
@@ -75,7 +80,10 @@ class Ui_WelcomeDialog(object):
         WelcomeDialog.setWindowTitle(QCoreApplication.translate("WelcomeDialog", u"Bienvenue dans aapdesk", None))
         self.titleLabel.setText(QCoreApplication.translate("WelcomeDialog", u"Bienvenue", None))
         self.introLabel.setText(QCoreApplication.translate("WelcomeDialog", u"aapdesk suit vos op\u00e9rations d'insertion (participants, parcours, activit\u00e9, sorties, finances) sur cet ordinateur, sans connexion \u00e0 internet.", None))
-        self.choicesLabel.setText(QCoreApplication.translate("WelcomeDialog", u"Pour commencer, renseignez votre structure. Vous pouvez aussi explorer une d\u00e9monstration : une association fictive, ses op\u00e9rations et des participants invent\u00e9s. La d\u00e9monstration remplit ce dossier de donn\u00e9es ; gardez-la \u00e0 part de vos vraies donn\u00e9es.", None))
+        self.choicesLabel.setText(QCoreApplication.translate("WelcomeDialog", u"Pour commencer, renseignez votre structure. Vous pouvez aussi explorer une d\u00e9monstration : une association fictive, ses op\u00e9rations et des participants invent\u00e9s. La d\u00e9monstration remplit ce dossier de donn\u00e9es ; gardez-la \u00e0 part de vos vraies donn\u00e9es.\n"
+"\n"
+"Vous changez d'ordinateur ? Reprenez l'archive compl\u00e8te faite sur l'ancien (Param\u00e8tres \u2192 Sauvegardes \u2192 Exporter une archive compl\u00e8te).", None))
+        self.archiveButton.setText(QCoreApplication.translate("WelcomeDialog", u"Reprendre une archive\u2026", None))
         self.demoButton.setText(QCoreApplication.translate("WelcomeDialog", u"Ouvrir une d\u00e9monstration", None))
         self.createButton.setText(QCoreApplication.translate("WelcomeDialog", u"Cr\u00e9er ma structure", None))
     # retranslateUi

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from aapdesk.formatting import format_money, format_number
-from aapdesk.qt import messages
+from aapdesk.qt import archive_flow, messages
 from aapdesk.qt.dialogs.operation_dialog import OperationDialog
 from aapdesk.qt.dialogs.structure_form import StructureForm
 from aapdesk.qt.display import capacity_text, dispositif_short, operation_status, period_text
@@ -132,6 +132,14 @@ class BackupsPanel(Panel):
         self.restore_button = QPushButton("Restaurer…")
         self.column.addWidget(self.table, 1)
         self.column.addLayout(_button_row(self.backup_button, self.verify_button, self.restore_button))
+        self.column.addWidget(hint_label(
+            "Pour changer d'ordinateur ou garder une copie hors de celui-ci : l'archive complète "
+            "réunit toutes les données et toutes les pièces jointes en un seul fichier."))
+        self.export_archive_button = QPushButton("Exporter une archive complète…")
+        self.restore_archive_button = QPushButton("Reprendre une archive…")
+        self.column.addLayout(_button_row(self.export_archive_button, self.restore_archive_button))
+        self.export_archive_button.clicked.connect(self.export_archive)
+        self.restore_archive_button.clicked.connect(self.restore_archive)
         self.backup_button.clicked.connect(self.backup_now)
         self.verify_button.clicked.connect(self.verify_selected)
         self.restore_button.clicked.connect(self.restore_selected)
@@ -191,6 +199,19 @@ class BackupsPanel(Panel):
             messages.error(self, "Restauration impossible", sentence(str(exc)))
             return False
         self.status_message.emit(f"Sauvegarde du {when} restaurée.")
+        self.changed.emit()
+        return True
+
+    def export_archive(self) -> bool:
+        summary = archive_flow.export_archive(self, self.app)
+        if summary is not None:
+            self.status_message.emit(f"Archive écrite : {summary.path.name}.")
+        return summary is not None
+
+    def restore_archive(self) -> bool:
+        if not archive_flow.restore_archive(self, self.app):
+            return False
+        self.status_message.emit("Archive reprise.")
         self.changed.emit()
         return True
 

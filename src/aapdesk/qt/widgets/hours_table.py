@@ -16,6 +16,7 @@ totals stay in sight however many parcours the operation has.
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QFont, QGuiApplication, QIcon, QKeyEvent, QKeySequence, QPainter
 from PySide6.QtWidgets import (
@@ -251,7 +252,8 @@ class HoursFooter(QTableView):
         model.modelReset.connect(self.follow_rows)
         table.horizontalHeader().sectionResized.connect(lambda column, _old, new: self.setColumnWidth(column, new))
         table.horizontalScrollBar().valueChanged.connect(self.horizontalScrollBar().setValue)
-        table.verticalScrollBar().rangeChanged.connect(lambda *_args: QTimer.singleShot(0, self.follow_margins))
+        # with self as context, the deferred call is dropped if the footer is gone by then
+        table.verticalScrollBar().rangeChanged.connect(lambda *_args: QTimer.singleShot(0, self, self.follow_margins))
         self.follow_rows()
 
     def follow_rows(self) -> None:
@@ -273,6 +275,8 @@ class HoursFooter(QTableView):
 
     def follow_margins(self) -> None:
         """Room for the table's vertical scroll bar, so both scroll sideways over the same width."""
+        if not shiboken6.isValid(self.table):  # deferred call arriving while the page is torn down
+            return
         bar = self.table.verticalScrollBar()
         self.setViewportMargins(0, 0, bar.sizeHint().width() if bar.isVisible() else 0, 0)
         self.horizontalScrollBar().setValue(self.table.horizontalScrollBar().value())
