@@ -22,6 +22,7 @@ from aapdesk.domain.periods import Period, YearMonth, add_months, as_of_default
 from aapdesk.domain.problems import Problem, ValidationError, require
 from aapdesk.formatting import format_money, format_operation
 from aapdesk.services.context import AppContext, journal
+from aapdesk.services.deletions import delete_record
 from aapdesk.storage.schema import (
     Atelier,
     AtelierPresence,
@@ -786,3 +787,28 @@ def write_attendance_sheet(app: AppContext, atelier_id: int, dest=None, *, prefi
     if dest is None:
         dest = app.db.paths.exports_dir / f"emargement-{op.code}-{atelier.date:%Y-%m-%d}-{atelier_id}.pdf"
     return write_atomically(Path(dest), lambda handle: write_pdf(sheet, handle))
+
+
+def delete_entretien(app: AppContext, entretien_id: int) -> None:
+    delete_record(app, "entretien", entretien_id)
+
+
+def delete_cer(app: AppContext, cer_id: int) -> None:
+    delete_record(app, "cer", cer_id)
+
+
+def delete_diagnostic(app: AppContext, diagnostic_id: int) -> None:
+    delete_record(app, "diagnostic", diagnostic_id)
+
+
+def delete_suspension(app: AppContext, suspension_id: int) -> None:
+    delete_record(app, "suspension", suspension_id)
+
+
+def delete_comite(app: AppContext, comite_id: int) -> None:
+    delete_record(app, "comite", comite_id)
+
+
+def delete_atelier(app: AppContext, atelier_id: int) -> None:
+    """Delete an atelier and its attendance list."""
+    delete_record(app, "atelier", atelier_id)

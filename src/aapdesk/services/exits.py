@@ -33,6 +33,7 @@ from aapdesk.domain.participants import sort_key
 from aapdesk.domain.periods import YearMonth, as_of_default
 from aapdesk.domain.problems import Problem, ValidationError, require
 from aapdesk.services.context import AppContext, journal
+from aapdesk.services.deletions import delete_record
 from aapdesk.storage.schema import Document, Operation, Parcours, Participant, Sortie
 
 
@@ -187,6 +188,18 @@ def get_exit(app: AppContext, parcours_id: int) -> tuple[date | None, ExitInput 
             return parcours.date_sortie, None, None
         return parcours.date_sortie, ExitInput(ExitType(sortie.type_sortie), sortie.duree_contrat_mois,
                                                sortie.contrat_aide, sortie.employeur or "", sortie.commentaire or ""), sortie.id
+
+
+def delete_exit(app: AppContext, sortie_id: int) -> None:
+    """Cancel an exit recorded by mistake: the record and its proofs go, and the parcours is open again
+    (its exit date was set by :func:`record_exit`), so the person is back in the file active."""
+
+    def reopen_parcours(session: Session, sortie: Sortie) -> None:
+        parcours = session.get(Parcours, sortie.parcours_id)
+        if parcours is not None:
+            parcours.date_sortie, parcours.updated_at = None, app.now()
+
+    delete_record(app, "sortie", sortie_id, before_delete=reopen_parcours)
 
 
 @dataclass(frozen=True)

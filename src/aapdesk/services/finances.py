@@ -21,6 +21,7 @@ from aapdesk.domain.money import round_cents
 from aapdesk.domain.periods import Period, YearMonth, as_of_default
 from aapdesk.domain.problems import Problem, require
 from aapdesk.services.context import AppContext, journal
+from aapdesk.services.deletions import delete_record
 from aapdesk.services.documents import add_document_row, staged_attachment
 from aapdesk.storage.schema import CoutPersonnel, Depense, Document, LigneBudget, Operation, Personnel, Ressource, Versement
 
@@ -162,21 +163,22 @@ def save_expense(app: AppContext, operation_id: int, data: ExpenseInput, expense
 
 
 def delete_expense(app: AppContext, expense_id: int) -> None:
-    from aapdesk.services.documents import store
+    """Delete an expense and its invoices (the files go if nothing else uses them)."""
+    delete_record(app, "depense", expense_id)
 
-    now = app.now()
-    with app.transaction() as session:
-        row = session.get(Depense, expense_id)
-        if row is None:
-            raise LookupError("dépense introuvable")
-        hashes = list(session.scalars(select(Document.sha256).where(Document.depense_id == expense_id)))
-        operation_id = row.operation_id
-        session.delete(row)
-        session.flush()
-        still = {h for h in hashes if session.scalar(select(Document.id).where(Document.sha256 == h).limit(1))}
-        journal(session, now, "suppression", "depense", expense_id, operation_id=operation_id)
-    for sha in hashes:
-        store(app).remove_if_unused(sha, sha in still)
+
+def delete_staff(app: AppContext, staff_id: int) -> None:
+    """Delete a member of staff entered by mistake, with their monthly costs."""
+    delete_record(app, "personnel", staff_id)
+
+
+def delete_resource(app: AppContext, resource_id: int) -> None:
+    """Delete a planned resource and the instalments received under it."""
+    delete_record(app, "ressource", resource_id)
+
+
+def delete_versement(app: AppContext, versement_id: int) -> None:
+    delete_record(app, "versement", versement_id)
 
 
 # --- resources, instalments, budget, assumptions ------------------------------------------

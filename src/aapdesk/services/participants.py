@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from aapdesk.domain.dispositif import parse_dispositif
@@ -24,7 +24,8 @@ from aapdesk.domain.participants import (
 from aapdesk.domain.periods import age_on
 from aapdesk.domain.problems import Problem, ValidationError, require
 from aapdesk.services.context import AppContext, journal
-from aapdesk.storage.schema import Document, Operation, Parcours, Participant, Sortie
+from aapdesk.services.deletions import erase_participant  # noqa: F401 - the participant's own service
+from aapdesk.storage.schema import Operation, Parcours, Participant
 
 PARTICIPANT_FIELDS = (
     "nom", "prenom", "sexe", "date_naissance", "brsa", "rqth", "niveau_formation", "commune",
@@ -212,35 +213,6 @@ def update_parcours(app: AppContext, parcours_id: int, data: ParcoursInput) -> N
                 participant_id=row.participant_id, details=",".join(changed))
 
 
-def erase_participant(app: AppContext, participant_id: int) -> int:
-    """Erase a person and everything about them (RGPD right to erasure): parcours, hours, interviews,
-    CER, exits, attendance and the documents attached to any of them. Returns how many documents went.
-
-    One transaction; the document files no other record uses are deleted after it commits. The
-    journal keeps that an erasure happened, with the former identifier only. Backups made before
-    still hold the person: they age out with the backup retention.
-    """
-    from aapdesk.services.documents import store
-
-    now = app.now()
-    with app.transaction() as session:
-        if session.get(Participant, participant_id) is None:
-            raise LookupError("participant introuvable")
-        parcours_ids = list(session.scalars(select(Parcours.id).where(Parcours.participant_id == participant_id)))
-        sortie_ids = list(session.scalars(select(Sortie.id).where(Sortie.parcours_id.in_(parcours_ids))))
-        owned = (Document.participant_id == participant_id) | Document.parcours_id.in_(parcours_ids) \
-            | Document.sortie_id.in_(sortie_ids)
-        hashes = set(session.scalars(select(Document.sha256).where(owned)))
-        documents = session.scalar(select(func.count()).select_from(Document).where(owned)) or 0
-        # the database cascades (foreign keys are on) take parcours, hours, CER, exits, attendance, documents
-        session.execute(delete(Participant).where(Participant.id == participant_id))
-        still_used = set(session.scalars(select(Document.sha256).where(Document.sha256.in_(hashes))))
-        journal(session, now, "effacement", "participant", participant_id, details=f"{documents} document(s)")
-    for sha in hashes:
-        store(app).remove_if_unused(sha, sha in still_used)
-    return documents
-
-
 def get_participant(app: AppContext, participant_id: int) -> ParticipantDetail:
     with app.reading() as session:
         row = session.get(Participant, participant_id, options=[selectinload(Participant.parcours).selectinload(Parcours.operation)])
@@ -300,3 +272,10 @@ def list_participant_rows(app: AppContext, operation_id: int | None = None) -> l
                 referent=parcours.referent if parcours else None,
             ))
     return rows
+
+
+def delete_parcours(app: AppContext, parcours_id: int) -> int:
+    """Delete a parcours entered by mistake, with its hours, interviews, CER, exit and documents."""
+    from aapdesk.services.deletions import delete_record
+
+    return delete_record(app, "parcours", parcours_id)
