@@ -4,8 +4,9 @@ It runs the bundle itself, never the venv, in a temporary data folder, and check
 user would notice first: the version, the catalogue, the demonstration, ``check``, every
 report in every format it offers (valid xlsx, valid PDF), the indicators JSON, the import
 (template filled with an operation, read back as a preview, a renamed program refused), backups
-(create, list, verify, restore), then the window, offscreen, on a fresh folder (first
-launch) and on the demonstration, closed cleanly.
+(create, list, verify, restore), the full archive (created from the demonstration, described,
+restored into a fresh folder that ``check`` then finds sound, with every attached file), then the
+window, offscreen, on a fresh folder (first launch) and on the demonstration, closed cleanly.
 
     python packaging/smoke_test.py [BUNDLE_DIR] [--skip-gui] [--keep]
 
@@ -74,9 +75,9 @@ class SmokeTest:
 
     def step(self, name: str, args: list[str], *, expect: int = 0,
              check: Callable[[subprocess.CompletedProcess[str]], str | None] | None = None,
-             ) -> subprocess.CompletedProcess[str]:
+             data_dir: Path | None = None) -> subprocess.CompletedProcess[str]:
         """Run the CLI, record a step; ``check(result)`` returns an error text or None."""
-        result, seconds = self.run(self.cli, args)
+        result, seconds = self.run(self.cli, args, data_dir=data_dir)
         problem = None
         if result.returncode != expect:
             problem = f"exit code {result.returncode} (expected {expect}): {_tail(result.stderr or result.stdout)}"
@@ -117,6 +118,7 @@ class SmokeTest:
                       check=lambda _r, out=out: check_output_file(out))
         self.imports(operations[0][0])
         self.backups()
+        self.archive()
         if with_gui:
             self.window("window, first launch (empty folder)", self.data_dir.parent / "premier-lancement")
             self.window("window, demonstration", self.data_dir)
@@ -184,6 +186,33 @@ class SmokeTest:
                   check=lambda r: None if "restaurée" in r.stdout else _tail(r.stdout))
         self.step("check after restore", ["check"])
 
+    def archive(self) -> None:
+        """Full archive: written into a folder, described, restored into a fresh folder, checked there."""
+        folder = self.data_dir.parent / "archive"
+        folder.mkdir(parents=True, exist_ok=True)
+        source_documents = count_documents(self.data_dir)
+        if source_documents == 0:
+            self.record("attached files in the demonstration", 0.0, f"none in {self.data_dir / 'documents'}")
+        self.step("archive create (into a folder)", ["archive", "create", str(folder)],
+                  check=lambda r: None if "Archive écrite" in r.stdout and list(folder.glob("*.zip"))
+                  else f"no .zip in {folder}: {_tail(r.stdout + r.stderr)}")
+        written = sorted(folder.glob("*.zip"))
+        if len(written) != 1:
+            return
+        archive = written[0]
+        announced = f"{source_documents} pièce(s) jointe(s)"
+        self.step("archive show", ["archive", "show", str(archive)],
+                  check=lambda r: None if r.stdout.startswith("archive du ") and announced in r.stdout
+                  else f"expected {announced!r} in {_tail(r.stdout)!r}")
+        fresh = self.data_dir.parent / "nouvel-ordinateur"
+        self.step("archive restore (into a fresh folder)", ["archive", "restore", str(archive)], data_dir=fresh,
+                  check=lambda r: None if "Archive reprise" in r.stdout else _tail(r.stdout))
+        self.step("check after archive restore", ["check"], data_dir=fresh,
+                  check=lambda r: None if "Aucun problème trouvé" in r.stdout else _tail(r.stdout))
+        restored = count_documents(fresh)
+        self.record("attached files restored", 0.0, None if restored == source_documents else
+                    f"{restored} file(s) in {fresh / 'documents'}, {source_documents} in the source")
+
     def window(self, name: str, data_dir: Path) -> None:
         """Start the windowed program offscreen; it quits by itself after GUI_QUIT_MS."""
         env = {**self.env, "QT_QPA_PLATFORM": "offscreen", "AAPDESK_QUIT_AFTER_MS": str(GUI_QUIT_MS),
@@ -228,6 +257,15 @@ def check_output_file(path: Path) -> str | None:
         except ValueError as exc:
             return f"{path.name}: invalid JSON ({exc})"
     return None
+
+
+def count_documents(data_dir: Path) -> int:
+    """Attached files in a data folder's store: ``documents/ab/abcdef…`` (staging folder excluded)."""
+    root = data_dir / "documents"
+    if not root.is_dir():
+        return 0
+    return sum(1 for path in root.glob("*/*") if path.is_file() and re.fullmatch(r"[0-9a-f]{2}", path.parent.name)
+               and re.fullmatch(r"[0-9a-f]{64}", path.name) and path.name.startswith(path.parent.name))
 
 
 def _text(value: bytes | str | None) -> str:
