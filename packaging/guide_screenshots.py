@@ -11,7 +11,8 @@ directory is never touched. Three data directories are used, one after the other
 
 - an empty one, to show the first launch as a new association lives it: the welcome dialog,
   the structure, a first operation typed from its convention, a first participant;
-- the demonstration, for the monthly routine, the comités, the reports and the backups;
+- the demonstration, for the monthly routine, the comités, the reports, the backups and the full
+  archive (written to ``<temp>/aapdesk-guide/cle-usb``, as if to a USB key);
 - an empty one under a "OneDrive" folder, for the warning banner and the refusal of a second
   aapdesk on the same folder.
 
@@ -19,7 +20,9 @@ Every picture must be looked at before it goes into the guide.
 
 Message boxes (confirmations, errors) are captured by replacing ``QMessageBox.exec`` for the
 time of the picture: the box is shown, grabbed, then closed without any button being clicked,
-so nothing is confirmed.
+so nothing is confirmed. The file dialogs of the archive cannot be shown offscreen: they are
+answered by replacing ``archive_flow.choose_archive_destination`` / ``choose_archive_file``, as the
+tests do.
 """
 
 from __future__ import annotations
@@ -75,6 +78,22 @@ def captured_message_boxes(qapp, path: Path, written: list[Path]):  # type: igno
         yield
     finally:
         QMessageBox.exec = original
+
+
+@contextmanager
+def answered_file_dialogs(save_to: Path | None = None, open_file: Path | None = None):  # type: ignore[no-untyped-def]
+    """While active, the archive's "save as" dialog answers ``save_to`` / proposed name, its "open"
+    dialog answers ``open_file``; None is a cancelled dialog."""
+    from aapdesk.qt import archive_flow
+
+    originals = archive_flow.choose_archive_destination, archive_flow.choose_archive_file
+    archive_flow.choose_archive_destination = (
+        lambda parent, proposed: None if save_to is None else save_to / proposed.name)
+    archive_flow.choose_archive_file = lambda parent, start: open_file
+    try:
+        yield
+    finally:
+        archive_flow.choose_archive_destination, archive_flow.choose_archive_file = originals
 
 
 def _app(qapp_holder: list) -> object:  # type: ignore[type-arg]
@@ -192,7 +211,8 @@ def take_demo(output: Path) -> list[Path]:
     with data_dir() as folder:
         ctx, window = _demo_window(folder)
         try:
-            for step in (_home, _participant_file, _hours_refused, _comites, _exits, _staff, _reports, _backups):
+            for step in (_home, _participant_file, _hours_refused, _comites, _exits, _staff, _reports, _backups,
+                         _archive):
                 written += step(qapp, ctx, window, output, folder)
             window.close()
         finally:
@@ -354,6 +374,33 @@ def _backups(qapp, ctx, window, output: Path, folder: Path) -> list[Path]:  # ty
     with captured_message_boxes(qapp, output / "restaurer-confirmation.png", written):
         if page.backups.restore_selected():
             raise RuntimeError("the restore went ahead without confirmation")
+    return written
+
+
+def _archive(qapp, ctx, window, output: Path, folder: Path) -> list[Path]:  # type: ignore[no-untyped-def]
+    """archive-ecrite (the message at the end of an export), reprendre-archive-confirmation (the
+    question before the archive replaces the data; closed unanswered, so nothing is restored)."""
+    from aapdesk.services import backups as backups_service
+    from aapdesk.services.backups import default_archive_name
+
+    key = folder.parent / "cle-usb"
+    key.mkdir()
+    archive = key / default_archive_name(ctx.now())
+    panel = window.show_page("parametres").backups
+    written: list[Path] = []
+    with answered_file_dialogs(save_to=key), \
+            captured_message_boxes(qapp, output / "archive-ecrite.png", written):
+        if not panel.export_archive():
+            raise RuntimeError("the archive was not written")
+    if not archive.is_file() or not written:
+        raise RuntimeError(f"no archive at {archive}, or no message at the end of the export")
+    backups_service.inspect_archive(ctx, archive)  # accepted: the next box is the question, not a refusal
+    with answered_file_dialogs(open_file=archive), \
+            captured_message_boxes(qapp, output / "reprendre-archive-confirmation.png", written):
+        if panel.restore_archive():
+            raise RuntimeError("the archive was restored without confirmation")
+    window.statusBar().clearMessage()
+    settle(qapp)
     return written
 
 
