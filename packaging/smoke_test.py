@@ -202,7 +202,7 @@ class SmokeTest:
         archive = written[0]
         announced = f"{source_documents} pièce(s) jointe(s)"
         self.step("archive show", ["archive", "show", str(archive)],
-                  check=lambda r: None if r.stdout.startswith("archive du ") and announced in r.stdout
+                  check=lambda r: None if r.stdout.startswith("Archive du ") and announced in r.stdout
                   else f"expected {announced!r} in {_tail(r.stdout)!r}")
         fresh = self.data_dir.parent / "nouvel-ordinateur"
         self.step("archive restore (into a fresh folder)", ["archive", "restore", str(archive)], data_dir=fresh,

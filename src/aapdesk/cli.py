@@ -254,6 +254,8 @@ def main(argv: Sequence[str] | None = None, *, clock: Callable | None = None) ->
     try:
         if args.command == "dispositifs":
             return _dispositifs(args)
+        if args.command == "archive" and args.action == "show":
+            return _show_archive(args)
         return _with_app(args, clock)
     except ValidationError as exc:
         print("Refusé :", file=sys.stderr)
@@ -521,29 +523,36 @@ def _archive(app, args) -> int:  # type: ignore[no-untyped-def]
     from pathlib import Path
 
     from aapdesk.services import backups
-    from aapdesk.services.backups import describe_archive
-    from aapdesk.storage.archive import default_archive_name
 
     if args.action == "create":
         dest = Path(args.dest)
         if dest.is_dir():
-            dest = dest / default_archive_name(app.now())
+            dest = dest / backups.default_archive_name(app.now())
         summary = backups.export_archive(app, dest)
-        print(f"Archive écrite : {summary.path} ({describe_archive(summary.manifest)}).")
-        for label, hashes in (("manquante(s) dans le dossier documents", summary.missing),
-                              ("modifiée(s) depuis leur ajout", summary.altered)):
-            if hashes:
-                print(f"Attention : {len(hashes)} pièce(s) jointe(s) {label}, non incluse(s) "
-                      "(voir aapdesk check).", file=sys.stderr)
-        return EXIT_PROBLEMS if summary.missing or summary.altered else EXIT_OK
-    if args.action == "show":
-        manifest = backups.inspect_archive(app, Path(args.file))
-        print(describe_archive(manifest))
+        print(f"Archive écrite : {summary.path}\n{_capitalised(backups.describe_archive(summary.manifest))}.")
+        warning = backups.skipped_files_warning(summary)
+        if warning:
+            print(warning, file=sys.stderr)
+            return EXIT_PROBLEMS
         return EXIT_OK
     before = backups.restore_from_archive(app, Path(args.file))
     print("Archive reprise : les données ont été remplacées."
           + (f" L'état précédent a été sauvegardé ({before.id})." if before else ""))
     return EXIT_OK
+
+
+def _show_archive(args) -> int:  # type: ignore[no-untyped-def]
+    """Describe an archive without opening (nor creating) a data folder."""
+    from pathlib import Path
+
+    from aapdesk.services import backups
+
+    print(_capitalised(backups.describe_archive(backups.inspect_archive(Path(args.file)))) + ".")
+    return EXIT_OK
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _import(app, args) -> int:  # type: ignore[no-untyped-def]

@@ -110,6 +110,8 @@ def test_missing_and_altered_files_are_reported_and_left_out(source, tmp_path):
     assert summary.missing == [gone] and summary.altered == [changed]
     assert set(summary.manifest.documents) == hashes - {gone, changed}
     read_manifest(summary.path)  # still a valid archive
+    assert backups.skipped_files_warning(summary).startswith(
+        "Attention : 2 pièces jointes n'ont pas pu être mises dans l'archive (absentes du dossier documents")
 
 
 def test_describe_archive_gives_date_counts_and_size(source, tmp_path, clock):
@@ -117,8 +119,8 @@ def test_describe_archive_gives_date_counts_and_size(source, tmp_path, clock):
     clock.now = datetime(2025, 3, 15, 10, 0)
     manifest = backups.export_archive(app, tmp_path / "a.zip").manifest
     text = backups.describe_archive(manifest)
-    assert text.startswith("archive du 15/03/2025 à 10:00 (aapdesk ")
-    assert "2 participant(s)" in text and "3 pièce(s) jointe(s)" in text and text.endswith("Ko")
+    assert text.startswith("archive du 15/03/2025 à 10:00, faite avec aapdesk ")
+    assert "2 participant(s)" in text and "3 pièce(s) jointe(s)" in text and text.endswith("Ko de données")
 
 
 # --- archives that must be refused, with the live data untouched -------------------------------------
@@ -370,8 +372,14 @@ def test_cli_archive_create_show_restore(source, tmp_path, capsys, clock):
     out = capsys.readouterr().out
     [written] = list(folder.iterdir())
     assert written.name == "aapdesk-archive-2025-03-15-1000.zip" and "Archive écrite" in out
+    assert "\nArchive du 15/03/2025 à 10:00, faite avec aapdesk" in out
+    # a name typed without its extension gets one
+    assert cli_main(["--data-dir", data, "archive", "create", str(tmp_path / "sans-extension")], clock=clock) == 0
+    assert (tmp_path / "sans-extension.zip").is_file()
+    capsys.readouterr()
     assert cli_main(["--data-dir", new, "archive", "show", str(written)], clock=clock) == 0
     assert "2 participant(s)" in capsys.readouterr().out
+    assert not Path(new).exists()  # describing an archive creates no data folder
     assert cli_main(["--data-dir", new, "archive", "restore", str(written)], clock=clock) == 0
     assert "L'état précédent a été sauvegardé" in capsys.readouterr().out
     assert cli_main(["--data-dir", new, "check"], clock=clock) == 0

@@ -19,7 +19,7 @@ from aapdesk.qt import messages
 from aapdesk.qt.tasks import TaskCancelled, run_in_background
 from aapdesk.qt.widgets.field_errors import sentence
 from aapdesk.services import backups as backups_service
-from aapdesk.services.backups import ArchiveSummary, default_archive_name, describe_archive
+from aapdesk.services.backups import ArchiveSummary, default_archive_name, describe_archive, skipped_files_warning
 from aapdesk.services.context import AppContext
 
 FILE_FILTER = "Archive aapdesk (*.zip)"
@@ -63,8 +63,6 @@ def export_archive(parent: QWidget | None, app: AppContext) -> ArchiveSummary | 
     dest = choose_archive_destination(parent, documents_folder() / default_archive_name(app.now()))
     if dest is None:
         return None
-    if dest.suffix.lower() != ".zip":
-        dest = dest.with_name(dest.name + ".zip")
 
     def work(progress, cancelled):  # type: ignore[no-untyped-def]  # worker thread: no widget here
         def report(done: int, total: int, step: str) -> None:
@@ -93,10 +91,9 @@ def export_archive(parent: QWidget | None, app: AppContext) -> ArchiveSummary | 
     text = (f"L'archive est écrite :\n{summary.path}\n\n{described[0].upper()}{described[1:]}.\n\n"
             "Elle contient des données personnelles : rangez-la sur une clé ou un disque gardés sous clé, "
             "et effacez-la quand elle ne sert plus.")
-    skipped = len(summary.missing) + len(summary.altered)
+    skipped = skipped_files_warning(summary)
     if skipped:
-        text += (f"\n\nAttention : {skipped} pièce(s) jointe(s) manquante(s) ou modifiée(s) dans le dossier "
-                 "documents n'ont pas pu y être mises. Lancez une vérification (aapdesk check) pour les retrouver.")
+        text += "\n\n" + skipped
     messages.info(parent, "Archive écrite", text)
     return summary
 
@@ -107,7 +104,7 @@ def restore_archive(parent: QWidget | None, app: AppContext) -> bool:
     if path is None:
         return False
     try:
-        manifest = backups_service.inspect_archive(app, path)
+        manifest = backups_service.inspect_archive(path)
     except RuntimeError as exc:  # ArchiveError: not ours, damaged, newer; the message is French
         messages.error(parent, "Archive refusée", sentence(str(exc)))
         return False

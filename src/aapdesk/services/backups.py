@@ -34,7 +34,7 @@ from aapdesk.storage.backup import (
 from aapdesk.storage.migrate import known_revisions
 
 __all__ = ["ArchiveError", "ArchiveManifest", "ArchiveSummary", "BackupInfo", "backup_now", "backups",
-           "default_archive_name", "describe_archive", "export_archive", "inspect_archive", "restore",
+           "default_archive_name", "describe_archive", "skipped_files_warning", "export_archive", "inspect_archive", "restore",
            "restore_from_archive", "verify"]
 
 
@@ -62,13 +62,22 @@ def restore(app: AppContext, backup_id: str) -> BackupInfo | None:
 
 
 def export_archive(app: AppContext, dest: Path, progress: Progress | None = None) -> ArchiveSummary:
-    """Write the database and the attached files into the zip ``dest`` (the app stays usable)."""
-    return write_archive(app.db.paths.db_path, store(app), Path(dest), app.now(), app_version=__version__,
+    """Write the database and the attached files into the zip ``dest`` (``.zip`` added if missing).
+
+    It only reads the database (through the online backup API): nothing else has to stop meanwhile.
+    """
+    dest = Path(dest)
+    if dest.suffix.lower() != ".zip":
+        dest = dest.with_name(dest.name + ".zip")
+    return write_archive(app.db.paths.db_path, store(app), dest, app.now(), app_version=__version__,
                          work_dir=app.db.paths.backups_dir, progress=progress)
 
 
-def inspect_archive(app: AppContext, path: Path) -> ArchiveManifest:
-    """The archive's manifest, refused with a French message if it cannot be restored here."""
+def inspect_archive(path: Path) -> ArchiveManifest:
+    """The archive's manifest, refused with a French message if it cannot be restored here.
+
+    Needs no open data folder: ``aapdesk archive show`` creates nothing.
+    """
     manifest = read_manifest(Path(path))
     _accept_revision(manifest.schema_revision)
     return manifest
@@ -101,11 +110,26 @@ def describe_archive(manifest: ArchiveManifest) -> str:
              (("operations", "opération(s)"), ("participants", "participant(s)"), ("sorties", "sortie(s)"))]
     size = manifest.database_size + manifest.documents_size
     parts.append(f"{format_number(len(manifest.documents))} pièce(s) jointe(s)")
-    return (f"archive du {format_date(manifest.created.date())} à {manifest.created:%H:%M} "
-            f"(aapdesk {manifest.app_version}) : " + ", ".join(parts) + f" ; {_size_label(size)}")
+    return (f"archive du {format_date(manifest.created.date())} à {manifest.created:%H:%M}, "
+            f"faite avec aapdesk {manifest.app_version} : " + ", ".join(parts) + f" ; {_size_label(size)} de données")
 
 
 def _size_label(size: int) -> str:
     if size < 1024 * 1024:
         return f"{format_number(max(1, round(size / 1024)))} Ko"
     return f"{format_number(round(size / (1024 * 1024)))} Mo"
+
+
+def skipped_files_warning(summary: ArchiveSummary) -> str:
+    """What an export could not include, said once ("" when the archive is complete)."""
+    count = len(summary.missing) + len(summary.altered)
+    if count == 0:
+        return ""
+    if count == 1:
+        what = ("une pièce jointe n'a pas pu être mise dans l'archive (absente du dossier documents, "
+                "ou modifiée depuis son ajout)")
+    else:
+        what = (f"{count} pièces jointes n'ont pas pu être mises dans l'archive (absentes du dossier documents, "
+                "ou modifiées depuis leur ajout)")
+    return (f"Attention : {what}. Toutes les autres données y sont. "
+            "Pour savoir lesquelles, lancez « aapdesk-cli check ».")
