@@ -21,6 +21,7 @@ from aapdesk.storage.archive import ArchiveError, read_manifest
 from aapdesk.storage.backup import BackupError, list_backups
 from aapdesk.storage.documents import DocumentStore, file_sha256
 from aapdesk.storage.migrate import head_revision
+from old_databases import first_release_database  # tests/storage/, on the path as the test's folder
 
 
 def add_person(app, nom: str) -> int:
@@ -306,21 +307,7 @@ def test_a_crash_before_the_database_is_replaced_leaves_the_old_data(source, lap
 
 def test_an_archive_from_an_older_version_is_migrated_on_restore(tmp_path, laptop):
     """An archive whose database is at the first schema revision opens, upgraded, with its data."""
-    from alembic import command
-
-    from aapdesk.storage.db import create_sqlite_engine
-    from aapdesk.storage.migrate import alembic_config
-
-    old_db = tmp_path / "ancienne.sqlite3"
-    engine = create_sqlite_engine(old_db)
-    config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0001")
-        connection.exec_driver_sql(
-            "INSERT INTO participant (nom, prenom, sexe, date_naissance, brsa, rqth, qpv, created_at, updated_at) "
-            "VALUES ('ANCIEN', 'Jean-Noël', 'M', '1980-05-05', 0, 0, 0, '2024-01-02 09:00:00', '2024-01-02 09:00:00')")
-    engine.dispose()
+    old_db = first_release_database(tmp_path / "ancienne.sqlite3", "ANCIEN", "Jean-Noël", "1980-05-05")
     con = sqlite3.connect(old_db)
     con.execute("PRAGMA journal_mode=DELETE")
     con.close()

@@ -22,6 +22,7 @@ from aapdesk.storage.migrate import (
     head_revision,
 )
 from aapdesk.storage.schema import Base
+from old_databases import first_release_database  # tests/storage/, on the path as the test's folder
 
 NOW = datetime(2025, 3, 15, 10, 0)
 
@@ -100,19 +101,9 @@ def test_corrupt_database_is_refused_with_advice(tmp_path):
 
 def test_upgrade_from_first_revision_keeps_the_data(tmp_path):
     """A database of the first release, with a participant in it, comes through every later revision."""
-    from aapdesk.storage.db import create_sqlite_engine
-
     paths = AppPaths(tmp_path)
     paths.ensure()
-    engine = create_sqlite_engine(paths.db_path)
-    config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0001")
-        connection.exec_driver_sql(
-            "INSERT INTO participant (nom, prenom, sexe, date_naissance, brsa, rqth, qpv, created_at, updated_at) "
-            "VALUES ('LECŒUR', 'Noëlle', 'F', '1988-02-29', 1, 0, 0, '2024-01-02 09:00:00', '2024-01-02 09:00:00')")
-    engine.dispose()
+    first_release_database(paths.db_path, "LECŒUR", "Noëlle", "1988-02-29")
 
     db = open_database(paths, NOW)
     try:
