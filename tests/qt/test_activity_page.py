@@ -1,5 +1,5 @@
 """The Activité page: choosing the operation and the date, the file active tab and its chart,
-comités and ateliers through their dialogs, the feuilles d'émargement."""
+comités and ateliers through their dialogs, deleting them, the feuilles d'émargement."""
 
 from __future__ import annotations
 
@@ -322,6 +322,113 @@ def test_emargement_that_cannot_be_written_says_so(page, demo_ctx, recorded_mess
     page.select_operation("AI-2024")
     assert page.ateliers.write_sheet(prefilled=True) is None
     assert recorded_messages.kinds() == ["error"]
+
+
+# --- deleting what was entered by mistake --------------------------------------------------------
+
+def test_deleting_a_comite_says_which_and_the_home_todos_follow(window, demo_ctx, recorded_messages):
+    home = window.pages["accueil"]
+    assert any("comité du 27/03/2025" in t.label for t in home.todos.rows())
+    page = window.show_page("activite")
+    page.select_operation("ACCOMP-2025")
+    tab = page.comites
+    [comite] = activity_service.list_comites(demo_ctx, op_id(demo_ctx, "ACCOMP-2025"))
+    tab.table.select_object(comite)
+    assert tab.delete_button.text() == "Supprimer…" and tab.delete_button.isEnabled()
+    tab.delete_button.click()
+    [(kind, title, text)] = recorded_messages.calls
+    assert (kind, title) == ("confirm", "Supprimer le comité")
+    assert text == "Supprimer le comité du 27/03/2025 (Comité de suivi) ?\n\nCette action est définitive."
+    assert activity_service.list_comites(demo_ctx, op_id(demo_ctx, "ACCOMP-2025")) == []
+    assert tab.table.rowCount() == 0
+    assert not tab.delete_button.isEnabled() and not tab.edit_button.isEnabled()
+    assert "Sélectionnez un comité" in tab.details.text()
+    assert "27/03/2025" not in tab.next_due.text()
+    assert not any("comité du 27/03/2025" in t.label for t in home.todos.rows())  # Accueil read again
+    assert window.statusBar().currentMessage() == "Comité supprimé."
+
+
+def test_deleting_an_atelier_takes_its_attendance(page, demo_ctx, recorded_messages, qtbot):
+    page.select_operation("AI-2024")
+    tab = page.ateliers
+    ateliers = activity_service.list_ateliers(demo_ctx, op_id(demo_ctx, "AI-2024"))
+    victim = next(a for a in ateliers if a.titre.startswith("Mobilité"))
+    came = [pid for pid, _n, _p, present in victim.inscrits if present]
+    counts_before = {pid: tab.attendance_count(pid) for pid in came}
+    tab.table.select_object(victim)
+    with qtbot.waitSignal(page.changed, timeout=1000):
+        assert tab.delete_selected()
+    [(kind, title, text)] = recorded_messages.calls
+    assert (kind, title) == ("confirm", "Supprimer l'atelier")
+    assert text == (f"Supprimer l'atelier « {victim.titre} » du {format_date(victim.date)} ?\n\n"
+                    f"Seront supprimés avec : {len(victim.inscrits)} inscriptions.\n\nCette action est définitive.")
+    left = activity_service.list_ateliers(demo_ctx, op_id(demo_ctx, "AI-2024"))
+    assert [a.id for a in left] == [a.id for a in ateliers if a.id != victim.id]
+    assert victim.titre not in [row[1] for row in table_texts(tab.table)]
+    assert tab.table.rowCount() == len(ateliers) - 1
+    assert tab.summary.text().startswith(f"{len(ateliers) - 1} ateliers · ")
+    for pid in came:
+        assert tab.attendance_count(pid) == counts_before[pid] - 1
+
+
+def test_the_confirmation_button_says_supprimer(page, monkeypatch):
+    from aapdesk.qt import messages
+
+    asked = []
+    monkeypatch.setattr(messages, "confirm", lambda parent, title, text, accept: asked.append(accept) or False)
+    page.select_operation("AI-2024")
+    assert not page.comites.delete_selected() and not page.ateliers.delete_selected()
+    assert asked == ["Supprimer", "Supprimer"]
+
+
+def test_saying_no_deletes_nothing(page, demo_ctx, recorded_messages):
+    recorded_messages.answers["confirm"] = False
+    page.select_operation("AI-2024")
+    operation = op_id(demo_ctx, "AI-2024")
+    comites, ateliers = (activity_service.list_comites(demo_ctx, operation),
+                         activity_service.list_ateliers(demo_ctx, operation))
+    page.comites.table.select_object(comites[0])
+    page.ateliers.table.select_object(ateliers[0])
+    assert not page.comites.delete_selected() and not page.ateliers.delete_selected()
+    assert recorded_messages.kinds() == ["confirm", "confirm"]
+    assert activity_service.list_comites(demo_ctx, operation) == comites
+    assert activity_service.list_ateliers(demo_ctx, operation) == ateliers
+    assert (page.comites.table.rowCount(), page.ateliers.table.rowCount()) == (len(comites), len(ateliers))
+    assert page.comites.table.current_object() == comites[0]  # still chosen
+
+
+def test_delete_needs_a_selected_row(page, recorded_messages):
+    page.select_operation("AI-2024")
+    for tab in (page.comites, page.ateliers):
+        assert tab.delete_button.isEnabled()  # the latest row is chosen when the tab opens
+        tab.table.clearSelection()
+        assert not tab.delete_button.isEnabled()
+        assert not tab.delete_selected()
+    assert recorded_messages.calls == []
+
+
+def test_a_cloturee_operation_refuses_and_keeps_everything(page, demo_ctx, recorded_messages):
+    from aapdesk.services.exits import set_operation_closed
+
+    operation = op_id(demo_ctx, "AI-2024")
+    set_operation_closed(demo_ctx, operation, True)
+    page.refresh()
+    page.select_operation("AI-2024")
+    comites, ateliers = (activity_service.list_comites(demo_ctx, operation),
+                         activity_service.list_ateliers(demo_ctx, operation))
+    for tab in (page.comites, page.ateliers):
+        assert tab.delete_button.isEnabled()  # the refusal says how to reopen, rather than a grey button
+        tab.delete_button.click()
+    assert recorded_messages.kinds() == ["confirm", "error", "confirm", "error"]
+    refusals = [(title, text) for kind, title, text in recorded_messages.calls if kind == "error"]
+    assert refusals == [
+        ("Suppression impossible", "L'opération AI-2024 est clôturée : rouvrez-la (Paramètres → Modifier "
+                                   "l'opération) avant de supprimer un comité de suivi"),
+        ("Suppression impossible", "L'opération AI-2024 est clôturée : rouvrez-la (Paramètres → Modifier "
+                                   "l'opération) avant de supprimer un atelier")]
+    assert activity_service.list_comites(demo_ctx, operation) == comites
+    assert activity_service.list_ateliers(demo_ctx, operation) == ateliers
+    assert (page.comites.table.rowCount(), page.ateliers.table.rowCount()) == (len(comites), len(ateliers))
 
 
 @pytest.mark.parametrize(("text", "minutes"), [

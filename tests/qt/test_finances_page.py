@@ -1,6 +1,6 @@
 """The Finances page: its models, the synthèse against ``finance_view``, the expense dialog
 (French amounts, inline errors, the invoice stored in the same save), the budget, the staff
-of a 5.6 operation, versements and the solde, the time sheet.
+of a 5.6 operation, versements and the solde, the time sheet, deleting what was entered by mistake.
 
 The demo is built under the fixed clock of conftest (15/03/2025); expected figures are
 always read back from ``finance_view``, never hard-coded from the demo.
@@ -17,7 +17,7 @@ from PySide6.QtCore import Qt
 
 from aapdesk.domain import finances as fin
 from aapdesk.domain.periods import YearMonth
-from aapdesk.formatting import format_money
+from aapdesk.formatting import format_date, format_money
 from aapdesk.qt.dialogs.expense_dialog import ExpenseDialog
 from aapdesk.qt.models.finance_models import (
     ISSUES_ROLE,
@@ -33,7 +33,7 @@ from aapdesk.qt.models.finance_models import (
     signed_money,
 )
 from aapdesk.qt.pages import finances_page
-from aapdesk.qt.pages.finances_page import FinancesPage, estimate_text, solde_text
+from aapdesk.qt.pages.finances_page import FinancesPage, estimate_text, received_text, solde_text
 from aapdesk.qt.widgets.field_errors import ERROR_COLOR
 from aapdesk.qt.widgets.inputs import select_data
 from aapdesk.services import documents as documents_service
@@ -450,6 +450,163 @@ def test_adding_a_resource(page, type_text):
     assert resource.financeur == "commune" and resource.montant_prevu == Decimal(2500)
     row = page.resources.model.row_of(resource.id)
     assert page.resources.model.index(row, 4).data() == format_money(Decimal(2500))
+
+
+# --- deleting what was entered by mistake ----------------------------------------------
+
+def named(rows, **wanted):
+    return next(r for r in rows if all(getattr(r, k) == v for k, v in wanted.items()))
+
+
+def test_deleting_an_expense_names_its_invoice_and_updates_the_totals(page, recorded_messages):
+    before = view_of(page)
+    expense = named(before.expenses, libelle="Électricité")
+    assert expense.invoices == 1 and expense.eligible
+    tab = page.expenses
+    tab.select_expense(expense.id)
+    tab.delete_button.click()
+    [(kind, title, text)] = recorded_messages.calls
+    assert (kind, title) == ("confirm", "Supprimer la dépense")
+    assert text == (f"Supprimer la dépense « Électricité » du {format_date(expense.date)} "
+                    f"({format_money(expense.montant)}) ?\n\nSeront supprimés avec : 1 document joint.\n\n"
+                    "Cette action est définitive.")
+    after = view_of(page)
+    assert expense.id not in {e.id for e in after.expenses}
+    assert after.total_eligible < before.total_eligible
+    assert page.synthesis.total_label.text() == format_money(after.total_eligible)
+    assert tab.model.rowCount() == len(before.expenses) - 1
+    assert tab.count_label.text().startswith(f"{len(before.expenses) - 1} dépenses")
+    assert not tab.delete_button.isEnabled()
+
+
+def test_an_expense_already_gone_is_said_and_the_list_read_again(page, recorded_messages):
+    tab = page.expenses
+    expense = tab.visible_rows()[0]
+    tab.select_expense(expense.id)
+    finances_service.delete_expense(page.app, expense.id)  # behind the page's back: its list is stale
+    assert tab.delete_selected()
+    assert recorded_messages.kinds() == ["confirm", "error"]
+    assert recorded_messages.calls[1][2].startswith("Dépense introuvable : la suppression a sans doute déjà été faite")
+    assert expense.id not in {e.id for e in tab.visible_rows()}
+
+
+def test_deleting_a_staff_member_takes_their_months(page, recorded_messages, qtbot):
+    before = view_of(page)
+    person = named(before.staff, nom="BENALI")
+    tab = page.staff
+    assert tab.select_staff(person.id)
+    assert tab.delete_button.text() == "Supprimer" and tab.delete_button.isEnabled()
+    with qtbot.waitSignal(page.changed, timeout=1000):
+        tab.delete_button.click()
+    [(kind, title, text)] = recorded_messages.calls
+    assert (kind, title) == ("confirm", "Supprimer le salarié")
+    assert text == (f"Supprimer le salarié Karim BENALI ({fin.FUNCTIONS[person.fonction]}) ?\n\n"
+                    f"Seront supprimés avec : {len(person.months)} mois de coûts saisis.\n\nCette action est définitive.")
+    after = view_of(page)
+    assert person.id not in {p.id for p in after.staff}
+    assert after.direct["personnel"] == before.direct["personnel"] - person.eligible
+    assert tab.model.rowCount() == len(before.staff) - 1
+    assert tab.total_label.text().endswith(format_money(after.direct["personnel"]))
+    assert page.synthesis.direct_labels["personnel"].text() == format_money(after.direct["personnel"])
+    assert tab.selected_staff() is not None and tab.selected_staff().id != person.id  # another one is shown
+
+
+def test_deleting_a_resource_takes_its_versements(page, recorded_messages):
+    before = view_of(page)
+    departement = named(before.resources, financeur="departement")
+    assert departement.versements and before.received_from_departement > 0
+    tab = page.resources
+    assert tab.select_resource(departement.id)
+    tab.delete_button.click()
+    [(kind, title, text)] = recorded_messages.calls
+    assert (kind, title) == ("confirm", "Supprimer la ressource")
+    assert text == (f"Supprimer la ressource « Département – {departement.libelle} » "
+                    f"({format_money(departement.montant_prevu)} prévus) ?\n\n"
+                    "Seront supprimés avec : 1 versement.\n\nCette action est définitive.")
+    after = view_of(page)
+    assert departement.id not in {r.id for r in after.resources}
+    assert after.received_from_departement == 0
+    assert page.synthesis.received_label.text() == received_text(after)
+    assert tab.model.rowCount() == len(before.resources) - 1
+    assert tab.totals_label.text().startswith(f"{len(after.resources)} ressource · ")
+
+
+def test_deleting_a_versement_updates_the_solde(page, recorded_messages):
+    before = view_of(page)
+    departement = named(before.resources, financeur="departement")
+    [(versement_id, day, _nature, amount)] = departement.versements
+    tab = page.resources
+    page.tabs.setCurrentWidget(tab)
+    tab.select_resource(departement.id)
+    assert tab.delete_versement_button.isVisible() and not tab.delete_versement_button.isEnabled()
+    assert tab.select_versement(versement_id)
+    assert tab.delete_versement_button.isEnabled()
+    assert tab.delete_versement()
+    [(kind, title, text)] = recorded_messages.calls
+    assert (kind, title) == ("confirm", "Supprimer le versement")
+    assert text == (f"Supprimer le versement du {format_date(day)} (avance de {format_money(amount)}) ? "
+                    "Financeur : Département.\n\nCette action est définitive.")
+    after = view_of(page)
+    assert after.received_from_departement == before.received_from_departement - amount
+    assert after.solde == before.solde + amount
+    assert page.synthesis.solde_label.text() == solde_text(after)
+    assert tab.selected_resource().id == departement.id  # the resource stays, without its versement
+    assert tab.versements_model.rowCount() == 0
+    assert tab.versements_empty.isVisible() and not tab.delete_versement_button.isVisible()
+
+
+def test_saying_no_deletes_nothing(page, recorded_messages):
+    recorded_messages.answers["confirm"] = False
+    before = view_of(page)
+    departement = named(before.resources, financeur="departement")
+    page.staff.select_staff(before.staff[0].id)
+    page.expenses.select_expense(before.expenses[0].id)
+    page.resources.select_resource(departement.id)
+    assert not page.staff.delete_selected() and not page.expenses.delete_selected()
+    assert not page.resources.delete_selected()
+    page.resources.select_versement(departement.versements[0][0])
+    assert not page.resources.delete_versement()
+    assert recorded_messages.kinds() == ["confirm"] * 4
+    assert view_of(page) == before
+    assert page.resources.selected_versement() == departement.versements[0]
+
+
+def test_delete_buttons_need_a_selected_row(page, recorded_messages):
+    tabs = (page.staff, page.expenses, page.resources)
+    page.expenses.select_expense(view_of(page).expenses[0].id)
+    for tab in tabs:
+        assert tab.delete_button.isEnabled()
+        tab.table.clearSelection()
+        assert not tab.delete_button.isEnabled()
+        assert not tab.delete_selected()
+    assert not page.resources.delete_versement_button.isEnabled() and not page.resources.delete_versement()
+    assert recorded_messages.calls == []
+
+
+def test_a_cloturee_operation_refuses_and_keeps_everything(page, recorded_messages):
+    from aapdesk.services.exits import set_operation_closed
+
+    set_operation_closed(page.app, page.current_operation_id(), True)
+    page.refresh()
+    before = view_of(page)
+    departement = named(before.resources, financeur="departement")
+    page.staff.select_staff(before.staff[0].id)
+    page.expenses.select_expense(before.expenses[0].id)
+    page.resources.select_resource(departement.id)
+    page.staff.delete_button.click()
+    page.expenses.delete_button.click()
+    page.resources.select_versement(departement.versements[0][0])
+    page.resources.delete_versement_button.click()
+    page.resources.delete_button.click()
+    assert recorded_messages.kinds() == ["confirm", "error"] * 4
+    refusals = [text for kind, _title, text in recorded_messages.calls if kind == "error"]
+    closed = "L'opération ACCOMP-2025 est clôturée : rouvrez-la (Paramètres → Modifier l'opération) avant de supprimer"
+    assert refusals == [f"{closed} un salarié", f"{closed} une dépense", f"{closed} un versement",
+                        f"{closed} une ressource"]
+    assert {title for kind, title, _text in recorded_messages.calls if kind == "error"} == {"Suppression impossible"}
+    assert view_of(page) == before
+    assert page.staff.model.rowCount() == len(before.staff)
+    assert page.resources.versements_model.rowCount() == 1
 
 
 # --- the page ----------------------------------------------------------------------------

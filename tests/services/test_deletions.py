@@ -115,6 +115,7 @@ def test_nothing_is_deleted_under_a_cloturee_operation_until_it_is_reopened(app,
         with pytest.raises(ValidationError) as refused:
             delete(app, record)
         assert refused.value.problems[0].message.startswith("l'opération OP est clôturée : rouvrez-la")
+    assert refused.value.problems[0].message.endswith("avant de supprimer une sortie")  # the article agrees
     assert get_participant(app, person).parcours[0].date_sortie == date(2024, 6, 30)
     set_operation_closed(app, op.id, False)
     exits.delete_exit(app, sortie)
@@ -163,6 +164,7 @@ def test_one_interview_cer_comite_or_atelier_goes_alone(app, filled):
     atelier = activity.save_atelier(app, op.id, activity.AtelierInput(date(2024, 3, 1), "CV", 120,
                                                                       participant_ids=(person,)))
     assert deletion_summary(app, "atelier", atelier).presences == 1
+    assert deletion_summary(app, "atelier", atelier).sentence() == "Seront supprimés avec : 1 inscription."
     activity.delete_atelier(app, atelier)
     assert activity.list_ateliers(app, op.id) == []
     assert get_participant(app, person).parcours  # the person and the parcours stay
@@ -180,6 +182,7 @@ def test_staff_resources_and_instalments(app, filled):
     view = finances.finance_view(app, op.id)
     assert [r.recu for r in view.resources] == [Decimal("2000")]
     assert deletion_summary(app, "ressource", resource).versements == 1
+    assert deletion_summary(app, "personnel", staff).sentence() == "Seront supprimés avec : 1 mois de coûts saisis."
     finances.delete_resource(app, resource)
     finances.delete_staff(app, staff)
     view = finances.finance_view(app, op.id)

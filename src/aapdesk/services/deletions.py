@@ -30,6 +30,7 @@ from aapdesk.storage.schema import (
     AtelierPresence,
     Cer,
     Comite,
+    CoutPersonnel,
     Depense,
     Diagnostic,
     Document,
@@ -61,6 +62,9 @@ DELETABLE: dict[str, tuple[type, str]] = {
     "depense": (Depense, "dépense"),
 }
 
+#: records named with « une » in messages
+FEMININE = frozenset({"sortie", "suspension", "ressource", "depense"})
+
 
 @dataclass(frozen=True)
 class DeletionSummary:
@@ -71,15 +75,17 @@ class DeletionSummary:
     cers: int = 0
     sortie: bool = False
     documents: int = 0
-    presences: int = 0
+    presences: int = 0  # registrations of an atelier (present or not)
     versements: int = 0
+    couts: int = 0  # months of staff costs
 
     def sentence(self) -> str:
         parts = []
         for count, one, many in ((self.heures, "mois d'heures saisies", "mois d'heures saisies"),
                                  (self.entretiens, "entretien", "entretiens"), (self.cers, "CER", "CER"),
-                                 (self.presences, "présence", "présences"),
+                                 (self.presences, "inscription", "inscriptions"),
                                  (self.versements, "versement", "versements"),
+                                 (self.couts, "mois de coûts saisis", "mois de coûts saisis"),
                                  (self.documents, "document joint", "documents joints")):
             if count:
                 parts.append(f"{count} {one if count == 1 else many}")
@@ -103,11 +109,12 @@ def _context(session: Session, row: Any) -> tuple[int | None, int | None]:
     return getattr(row, "operation_id", None), None
 
 
-def _refuse_if_closed(session: Session, operation_id: int | None, label: str) -> None:
+def _refuse_if_closed(session: Session, operation_id: int | None, entity: str) -> None:
     op = session.get(Operation, operation_id) if operation_id is not None else None
     if op is not None and op.cloturee:
+        what = f"{'une' if entity in FEMININE else 'un'} {DELETABLE[entity][1]}"
         raise ValidationError([Problem("operation", f"l'opération {op.code} est clôturée : rouvrez-la (Paramètres → "
-                                                    f"Modifier l'opération) avant de supprimer un {label}")])
+                                                    f"Modifier l'opération) avant de supprimer {what}")])
 
 
 def delete_record(app: AppContext, entity: str, record_id: int, *,
@@ -120,7 +127,7 @@ def delete_record(app: AppContext, entity: str, record_id: int, *,
         if row is None:
             raise LookupError(f"{label} introuvable")
         operation_id, participant_id = _context(session, row)
-        _refuse_if_closed(session, operation_id, label)
+        _refuse_if_closed(session, operation_id, entity)
         if before_delete is not None:
             before_delete(session, row)
         gone_files, documents = _delete_cascading(session, delete(model).where(model.id == record_id))
@@ -190,6 +197,8 @@ def deletion_summary(app: AppContext, entity: str, record_id: int) -> DeletionSu
             return DeletionSummary(presences=_count(session, AtelierPresence, AtelierPresence.atelier_id == record_id))
         if entity == "ressource":
             return DeletionSummary(versements=_count(session, Versement, Versement.ressource_id == record_id))
+        if entity == "personnel":
+            return DeletionSummary(couts=_count(session, CoutPersonnel, CoutPersonnel.personnel_id == record_id))
         return DeletionSummary()
 
 

@@ -28,6 +28,7 @@ from aapdesk.domain.dispositif import FileActiveMode
 from aapdesk.domain.periods import Period
 from aapdesk.formatting import format_bool, format_date, format_month, format_number, format_percent
 from aapdesk.qt import messages
+from aapdesk.qt.deletion import confirm_and_delete
 from aapdesk.qt.dialogs.atelier_dialog import AtelierDialog, format_duration, operation_people
 from aapdesk.qt.dialogs.comite_dialog import ComiteDialog
 from aapdesk.qt.display import plural
@@ -307,6 +308,8 @@ class ComitesTab(ActivityTab):
             ("Date", "Nature", "Statut", "Tableau de bord envoyé", "Participants", "Décisions"), stretch_column=5))
         self.new_button = QPushButton("Nouveau comité")
         self.edit_button = QPushButton("Modifier")
+        self.delete_button = QPushButton("Supprimer…")
+        self.delete_button.setToolTip("Supprimer le comité sélectionné, saisi par erreur")
         self.details_box = QGroupBox("Comité sélectionné")
         self.details = QLabel()
         self.details.setWordWrap(True)
@@ -319,11 +322,13 @@ class ComitesTab(ActivityTab):
         buttons = QHBoxLayout()
         buttons.addWidget(self.new_button)
         buttons.addWidget(self.edit_button)
+        buttons.addWidget(self.delete_button)
         buttons.addStretch(1)
         self.column.addLayout(buttons)
         self.column.addWidget(self.details_box, 1)
         self.new_button.clicked.connect(self.open_new)
         self.edit_button.clicked.connect(self.edit_selected)
+        self.delete_button.clicked.connect(self.delete_selected)
         self.table.activated_object.connect(self.open_comite)
         self.table.itemSelectionChanged.connect(self._update_buttons)
 
@@ -376,6 +381,7 @@ class ComitesTab(ActivityTab):
     def _update_buttons(self) -> None:
         comite = self.table.current_object()
         self.edit_button.setEnabled(isinstance(comite, ComiteRow))
+        self.delete_button.setEnabled(isinstance(comite, ComiteRow))
         self.details.setText(self._details_text(comite) if isinstance(comite, ComiteRow)
                              else "Sélectionnez un comité pour lire ses participants, notes et décisions.")
 
@@ -414,6 +420,22 @@ class ComitesTab(ActivityTab):
         self.status_message.emit("Comité enregistré.")
         self.changed.emit()
 
+    def delete_selected(self) -> bool:
+        """Delete the selected comité after asking; True when the list was read again."""
+        comite = self.table.current_object()
+        if not isinstance(comite, ComiteRow):
+            return False
+        nature = COMITE_NATURES.get(comite.nature, comite.nature)
+        if not confirm_and_delete(self, self.app, "comite", comite.id, title="Supprimer le comité",
+                                  question=f"Supprimer le comité du {format_date(comite.date)} ({nature}) ?",
+                                  delete=activity_service.delete_comite):
+            return False
+        self.table.clearSelection()  # the latest one is chosen again, as when the tab opens
+        self.reload()
+        self.status_message.emit("Comité supprimé.")
+        self.changed.emit()
+        return True
+
 
 def _one_line(text: str, limit: int = 90) -> str:
     flat = " ".join(text.split())
@@ -430,6 +452,8 @@ class AteliersTab(ActivityTab):
         self.summary = hint_label()
         self.new_button = QPushButton("Nouvel atelier")
         self.edit_button = QPushButton("Modifier")
+        self.delete_button = QPushButton("Supprimer…")
+        self.delete_button.setToolTip("Supprimer l'atelier sélectionné, saisi par erreur, avec ses inscrits")
         self.prefilled_button = QPushButton("Feuille d'émargement (pré-remplie)")
         self.blank_button = QPushButton("Feuille d'émargement vierge")
         self.prefilled_button.setToolTip("PDF avec le nom des inscrits, à faire signer pendant l'atelier")
@@ -441,7 +465,7 @@ class AteliersTab(ActivityTab):
         left.addWidget(self.table, 1)
         left.addWidget(self.summary)
         buttons = QHBoxLayout()
-        for button in (self.new_button, self.edit_button):
+        for button in (self.new_button, self.edit_button, self.delete_button):
             buttons.addWidget(button)
         buttons.addSpacing(16)
         for button in (self.prefilled_button, self.blank_button):
@@ -464,6 +488,7 @@ class AteliersTab(ActivityTab):
 
         self.new_button.clicked.connect(self.open_new)
         self.edit_button.clicked.connect(self.edit_selected)
+        self.delete_button.clicked.connect(self.delete_selected)
         self.prefilled_button.clicked.connect(lambda: self.write_sheet(prefilled=True))
         self.blank_button.clicked.connect(lambda: self.write_sheet(prefilled=False))
         self.table.activated_object.connect(self.open_atelier)
@@ -507,7 +532,7 @@ class AteliersTab(ActivityTab):
 
     def _update_buttons(self) -> None:
         selected = isinstance(self.table.current_object(), AtelierRow)
-        for button in (self.edit_button, self.prefilled_button, self.blank_button):
+        for button in (self.edit_button, self.delete_button, self.prefilled_button, self.blank_button):
             button.setEnabled(selected)
 
     def animateurs(self) -> list[str]:
@@ -534,6 +559,21 @@ class AteliersTab(ActivityTab):
         self.reload()
         self.status_message.emit("Atelier enregistré.")
         self.changed.emit()
+
+    def delete_selected(self) -> bool:
+        """Delete the selected atelier and its attendance after asking; True when the list was read again."""
+        atelier = self.table.current_object()
+        if not isinstance(atelier, AtelierRow):
+            return False
+        if not confirm_and_delete(self, self.app, "atelier", atelier.id, title="Supprimer l'atelier",
+                                  question=f"Supprimer l'atelier « {atelier.titre} » du {format_date(atelier.date)} ?",
+                                  delete=activity_service.delete_atelier):
+            return False
+        self.table.clearSelection()
+        self.reload()
+        self.status_message.emit("Atelier supprimé.")
+        self.changed.emit()
+        return True
 
     def write_sheet(self, *, prefilled: bool) -> Path | None:
         """Write the selected atelier's feuille d'émargement in the exports folder and open it."""

@@ -17,6 +17,7 @@ which tests replace.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -47,6 +48,7 @@ from aapdesk.domain import finances as fin
 from aapdesk.domain.periods import Period, YearMonth
 from aapdesk.formatting import format_date, format_money
 from aapdesk.qt import messages
+from aapdesk.qt.deletion import confirm_and_delete
 from aapdesk.qt.dialogs.expense_dialog import ExpenseDialog
 from aapdesk.qt.dialogs.operation_dialog import funding_summary
 from aapdesk.qt.dialogs.resource_dialog import (
@@ -71,6 +73,7 @@ from aapdesk.qt.models.finance_models import (
     RowsModel,
     StaffModel,
     StaffMonthsModel,
+    VersementRow,
     VersementsModel,
 )
 from aapdesk.qt.pages.base import Page
@@ -270,6 +273,14 @@ class FinanceTab(QWidget):
         self.status_message.emit(message)
         self.changed.emit()
 
+    def _delete(self, entity: str, record_id: int, *, title: str, question: str,
+                delete: Callable[[AppContext, int], object], done: str) -> bool:
+        """Ask, delete, and have the page read again (see :func:`confirm_and_delete`)."""
+        if not confirm_and_delete(self, self.app, entity, record_id, title=title, question=question, delete=delete):
+            return False
+        self._written(done)
+        return True
+
 
 # --- Synthèse ----------------------------------------------------------------------------
 
@@ -457,13 +468,16 @@ class StaffTab(FinanceTab):
                                       "travaillent pour compter leurs coûts.")
         self.add_button = QPushButton("Ajouter un salarié…")
         self.edit_button = QPushButton("Modifier le salarié…")
+        self.delete_button = QPushButton("Supprimer")
+        self.delete_button.setToolTip("Supprimer le salarié sélectionné, saisi par erreur, avec ses coûts mensuels")
         self.add_button.clicked.connect(self.add_staff)
         self.edit_button.clicked.connect(self.edit_selected)
+        self.delete_button.clicked.connect(self.delete_selected)
         self.total_label = hint_label()
         row = QHBoxLayout()
         row.addWidget(self.total_label, 1)
-        row.addWidget(self.add_button)
-        row.addWidget(self.edit_button)
+        for button in (self.add_button, self.edit_button, self.delete_button):
+            row.addWidget(button)
         self.column.addWidget(self.table)
         self.column.addWidget(self.empty_label)
         self.column.addLayout(row)
@@ -529,6 +543,7 @@ class StaffTab(FinanceTab):
     def _show_person(self) -> None:
         person = self.selected_staff()
         self.edit_button.setEnabled(person is not None)
+        self.delete_button.setEnabled(person is not None)
         self.costs_button.setEnabled(person is not None)
         self.sheet_button.setEnabled(person is not None)
         self.months_model.set_rows(person.months if person else ())
@@ -572,6 +587,15 @@ class StaffTab(FinanceTab):
         self._written("Salarié enregistré.")  # the page reloads at once
         if staff_id is not None:
             self.select_staff(staff_id)
+
+    def delete_selected(self) -> bool:
+        person = self.selected_staff()
+        if person is None:
+            return False
+        question = (f"Supprimer le salarié {person.prenom} {person.nom} "
+                    f"({fin.FUNCTIONS.get(person.fonction, person.fonction)}) ?")
+        return self._delete("personnel", person.id, title="Supprimer le salarié", question=question,
+                            delete=finances_service.delete_staff, done="Salarié supprimé.")
 
     def edit_costs(self) -> StaffCostsDialog | None:
         person, op = self.selected_staff(), self.operation
@@ -729,18 +753,10 @@ class ExpensesTab(FinanceTab):
         expense = self.selected_expense()
         if expense is None:
             return False
-        text = (f"Supprimer la dépense « {expense.libelle} » du {format_date(expense.date)} "
-                f"({format_money(expense.montant)}) ?")
-        if expense.invoices:
-            text += f"\n{plural(expense.invoices, 'facture jointe', 'factures jointes')} sera aussi retirée."
-        if not messages.confirm(self, "Supprimer la dépense", text, "Supprimer"):
-            return False
-        try:
-            finances_service.delete_expense(self.app, expense.id)
-        except LookupError:
-            pass  # already gone: the list was stale
-        self._written("Dépense supprimée.")
-        return True
+        question = (f"Supprimer la dépense « {expense.libelle} » du {format_date(expense.date)} "
+                    f"({format_money(expense.montant)}) ?")
+        return self._delete("depense", expense.id, title="Supprimer la dépense", question=question,
+                            delete=finances_service.delete_expense, done="Dépense supprimée.")
 
 
 # --- Ressources --------------------------------------------------------------------------
@@ -757,14 +773,17 @@ class ResourcesTab(FinanceTab):
         self.totals_label = hint_label()
         self.add_button = QPushButton("Ajouter une ressource…")
         self.edit_button = QPushButton("Modifier…")
+        self.delete_button = QPushButton("Supprimer")
+        self.delete_button.setToolTip("Supprimer la ressource sélectionnée, saisie par erreur, avec ses versements")
         self.versement_button = QPushButton("Enregistrer un versement…")
         self.versement_button.setToolTip("Une avance, un acompte ou le solde reçu du financeur sélectionné")
         self.add_button.clicked.connect(self.add_resource)
         self.edit_button.clicked.connect(self.edit_selected)
+        self.delete_button.clicked.connect(self.delete_selected)
         self.versement_button.clicked.connect(self.add_versement)
         row = QHBoxLayout()
         row.addWidget(self.totals_label, 1)
-        for button in (self.add_button, self.edit_button, self.versement_button):
+        for button in (self.add_button, self.edit_button, self.delete_button, self.versement_button):
             row.addWidget(button)
         self.column.addLayout(row)
         self.versements_title = section_label("")
@@ -775,10 +794,21 @@ class ResourcesTab(FinanceTab):
         width = sum(self.versements_table.horizontalHeader().sectionSize(i) for i in range(3))
         self.versements_table.setFixedWidth(width + 2 * self.versements_table.frameWidth() + 20)
         self.versements_empty = hint_label("Aucun versement reçu de ce financeur à la date d'arrêté.")
-        self.column.addWidget(self.versements_table)
+        self.delete_versement_button = QPushButton("Supprimer le versement")
+        self.delete_versement_button.setToolTip("Supprimer le versement sélectionné, saisi par erreur")
+        self.delete_versement_button.clicked.connect(self.delete_versement)
+        versements_row = QHBoxLayout()
+        versements_row.addWidget(self.versements_table)
+        side = QVBoxLayout()
+        side.addWidget(self.delete_versement_button)
+        side.addStretch(1)
+        versements_row.addLayout(side)
+        versements_row.addStretch(1)
+        self.column.addLayout(versements_row)
         self.column.addWidget(self.versements_empty)
         self.column.addStretch(1)
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._show_resource())
+        self.versements_table.selectionModel().selectionChanged.connect(lambda *_a: self._update_versement_button())
 
     def reload(self) -> None:
         selected = self.selected_resource()
@@ -807,6 +837,7 @@ class ResourcesTab(FinanceTab):
     def _show_resource(self) -> None:
         resource = self.selected_resource()
         self.edit_button.setEnabled(resource is not None)
+        self.delete_button.setEnabled(resource is not None)
         self.versement_button.setEnabled(resource is not None)
         self.versements_model.set_rows(resource.versements if resource else ())
         fit_height(self.versements_table, min(max(len(resource.versements) if resource else 0, 2), 10))
@@ -815,6 +846,24 @@ class ResourcesTab(FinanceTab):
         self.versements_title.setVisible(resource is not None)
         self.versements_table.setVisible(bool(resource and resource.versements))
         self.versements_empty.setVisible(bool(resource and not resource.versements))
+        self.delete_versement_button.setVisible(bool(resource and resource.versements))
+        self._update_versement_button()
+
+    def selected_versement(self) -> VersementRow | None:
+        obj = selected_object(self.versements_table)
+        return obj if isinstance(obj, tuple) else None
+
+    def select_versement(self, versement_id: int) -> bool:
+        model = self.versements_table.model()
+        for row in range(model.rowCount()):
+            versement = model.index(row, 0).data(RowsModel.ObjectRole)
+            if isinstance(versement, tuple) and versement[0] == versement_id:
+                self.versements_table.selectRow(row)
+                return True
+        return False
+
+    def _update_versement_button(self) -> None:
+        self.delete_versement_button.setEnabled(self.selected_versement() is not None)
 
     def add_resource(self) -> ResourceDialog | None:
         if self.view is None:
@@ -835,6 +884,26 @@ class ResourcesTab(FinanceTab):
         if resource is None or self.view is None:
             return None
         return self._open(ResourceDialog(self.app, self.view.operation_id, resource, self), "Ressource enregistrée.")
+
+    def delete_selected(self) -> bool:
+        resource = self.selected_resource()
+        if resource is None:
+            return False
+        name = FINANCEURS.get(resource.financeur, resource.financeur)
+        named = f"{name} – {resource.libelle}" if resource.libelle else name
+        question = f"Supprimer la ressource « {named} » ({format_money(resource.montant_prevu)} prévus) ?"
+        return self._delete("ressource", resource.id, title="Supprimer la ressource", question=question,
+                            delete=finances_service.delete_resource, done="Ressource supprimée.")
+
+    def delete_versement(self) -> bool:
+        resource, versement = self.selected_resource(), self.selected_versement()
+        if resource is None or versement is None:
+            return False
+        versement_id, day, nature, amount = versement
+        question = (f"Supprimer le versement du {format_date(day)} ({VERSEMENTS.get(nature, nature).lower()} de "
+                    f"{format_money(amount)}) ? Financeur : {FINANCEURS.get(resource.financeur, resource.financeur)}.")
+        return self._delete("versement", versement_id, title="Supprimer le versement", question=question,
+                            delete=finances_service.delete_versement, done="Versement supprimé.")
 
     def add_versement(self) -> VersementDialog | None:
         resource = self.selected_resource()
