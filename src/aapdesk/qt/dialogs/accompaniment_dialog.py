@@ -39,6 +39,7 @@ from aapdesk.domain import activity as act
 from aapdesk.domain.dispositif import Milestones
 from aapdesk.domain.problems import Problem, ValidationError
 from aapdesk.formatting import format_bool, format_date
+from aapdesk.qt.deletion import confirm_and_delete
 from aapdesk.qt.dialogs.base import FormDialog
 from aapdesk.qt.widgets.common import hint_label, section_label, title_label
 from aapdesk.qt.widgets.dates import DateEdit
@@ -64,6 +65,13 @@ class CerRef:
 
 
 DIAGNOSTIC_NATURES = {"initial": "Diagnostic initial", "actualisation": "Actualisation"}
+#: What each tab's "Supprimer" button deletes: entity -> (French name with its article, service).
+DELETIONS: dict[str, tuple[str, Callable[[AppContext, int], None]]] = {
+    "entretien": ("l'entretien", activity_service.delete_entretien),
+    "cer": ("le CER", activity_service.delete_cer),
+    "diagnostic": ("le diagnostic", activity_service.delete_diagnostic),
+    "suspension": ("la suspension", activity_service.delete_suspension),
+}
 NO_DATE = "—"
 
 
@@ -147,6 +155,8 @@ class AccompanimentDialog(QDialog):
         self.operation = operations_service.get_operation(app, parcours.operation_id)
         self.milestones: Milestones = self.operation.rules.jalons if self.operation.rules else Milestones()
         self.record: AccompanimentRecord | None = None
+        self.tables: dict[str, SimpleTable] = {}
+        self.delete_buttons: dict[str, QPushButton] = {}
         self.setWindowTitle(f"Suivi de l'accompagnement – {self.participant_name}")
         self.setModal(True)
 
@@ -215,13 +225,23 @@ class AccompanimentDialog(QDialog):
         self.layout_.addWidget(self.rdv_banner)
         self.layout_.addWidget(box)
 
-    def _tab(self, table: SimpleTable, form: EntryForm, *below_table: QWidget) -> QWidget:
+    def _tab(self, table: SimpleTable, form: EntryForm, entity: str, *buttons: QPushButton) -> QWidget:
+        """The table with its buttons under it (``buttons`` on the left, "Supprimer" on the right), the form beside."""
+        self.tables[entity] = table
+        delete = self.delete_buttons[entity] = QPushButton("Supprimer")
+        delete.setToolTip("Supprimer la ligne sélectionnée, saisie par erreur")
+        delete.clicked.connect(lambda: self.delete_selected(entity))
+        table.itemSelectionChanged.connect(self._update_delete_buttons)
+        bar = QHBoxLayout()
+        for button in buttons:
+            bar.addWidget(button)
+        bar.addStretch(1)
+        bar.addWidget(delete)
         page = QWidget()
         row = QHBoxLayout(page)
         left = QVBoxLayout()
         left.addWidget(table, 1)
-        for widget in below_table:
-            left.addWidget(widget)
+        left.addLayout(bar)
         row.addLayout(left, 3)
         form.setMinimumWidth(360)
         row.addWidget(form, 2)
@@ -244,7 +264,7 @@ class AccompanimentDialog(QDialog):
         form.add_row("Durée", "duree", self.entretien_duree)
         form.add_row("Note", "note", self.entretien_note)
         form.button.clicked.connect(self.add_entretien)
-        return self._tab(self.entretiens_table, form)
+        return self._tab(self.entretiens_table, form, "entretien")
 
     def _build_cers(self) -> QWidget:
         self.cers_table = SimpleTable(("Signature", "Fin", "Validé", "Renouvellement", "Demande de renouvellement"),
@@ -253,11 +273,6 @@ class AccompanimentDialog(QDialog):
         self.renewal_button = QPushButton("Demande de renouvellement…")
         self.renewal_button.setToolTip("Noter la date à laquelle le renouvellement du CER sélectionné a été demandé")
         self.renewal_button.clicked.connect(self.request_renewal)
-        bar = QWidget()
-        bar_row = QHBoxLayout(bar)
-        bar_row.setContentsMargins(0, 0, 0, 0)
-        bar_row.addWidget(self.renewal_button)
-        bar_row.addStretch(1)
         form = self.cer_form = EntryForm("Nouveau CER", "Enregistrer le CER")
         self.cer_signature = DateEdit(empty_page=self.app.today())
         self.cer_fin = DateEdit(empty_page=self.app.today())
@@ -275,7 +290,7 @@ class AccompanimentDialog(QDialog):
         self.cer_signature.dateChanged.connect(self._signature_changed)
         self.cer_fin.dateChanged.connect(self._end_changed)
         form.button.clicked.connect(self.add_cer)
-        return self._tab(self.cers_table, form, bar)
+        return self._tab(self.cers_table, form, "cer", self.renewal_button)
 
     def _build_diagnostics(self) -> QWidget:
         self.diagnostics_table = SimpleTable(("Date", "Nature", "Note"), stretch_column=2)
@@ -289,7 +304,7 @@ class AccompanimentDialog(QDialog):
         form.add_row("Date", "date", self.diagnostic_date)
         form.add_row("Note", "note", self.diagnostic_note)
         form.button.clicked.connect(self.add_diagnostic)
-        return self._tab(self.diagnostics_table, form)
+        return self._tab(self.diagnostics_table, form, "diagnostic")
 
     def _build_suspensions(self) -> QWidget:
         self.suspensions_table = SimpleTable(("Début", "Fin", "Motif"), stretch_column=2)
@@ -302,7 +317,7 @@ class AccompanimentDialog(QDialog):
         form.add_row("Fin", "fin", self.suspension_fin, self.suspension_fin.clear_button())
         form.add_row("Motif", "motif", self.suspension_motif)
         form.button.clicked.connect(self.add_suspension)
-        return self._tab(self.suspensions_table, form)
+        return self._tab(self.suspensions_table, form, "suspension")
 
     # --- showing -------------------------------------------------------------------------
 
@@ -338,6 +353,7 @@ class AccompanimentDialog(QDialog):
                                             self.todo_name))
         self._count_documents()
         self._update_renewal_button()
+        self._update_delete_buttons()
 
     def _count_documents(self) -> None:
         count = len(documents_service.list_documents(self.app, parcours_id=self.parcours_id))
@@ -359,6 +375,10 @@ class AccompanimentDialog(QDialog):
 
     def _update_renewal_button(self) -> None:
         self.renewal_button.setEnabled(self.cers_table.current_object() is not None)
+
+    def _update_delete_buttons(self) -> None:
+        for entity, button in self.delete_buttons.items():
+            button.setEnabled(self.tables[entity].current_object() is not None)
 
     def _default_day(self) -> date | None:
         """Today for a parcours still open (most entries are made the day they happen), else nothing."""
@@ -463,6 +483,22 @@ class AccompanimentDialog(QDialog):
         if ok:
             self._written(self.suspension_form)
         return ok
+
+    def delete_selected(self, entity: str) -> bool:
+        """Delete the selected row of ``entity``'s table (entered by mistake) after a short confirmation."""
+        table = self.tables[entity]
+        selected = table.selectionModel().selectedRows()
+        if not selected:
+            return False
+        row = selected[0].row()
+        record_id = getattr(table.object_at(row), "id", table.object_at(row))  # a CER row carries a CerRef
+        what, delete = DELETIONS[entity]
+        day = table.item(row, 0).text()
+        if not confirm_and_delete(self, self.app, entity, record_id, title=f"Supprimer {what}",
+                                  question=f"Supprimer {what}{f' du {day}' if day else ''} ?", delete=delete):
+            return False
+        self._written(None)
+        return True
 
     def _renewal_saved(self) -> None:
         # A bound method, not a lambda: a lambda on the signal of a dialog deleted on close

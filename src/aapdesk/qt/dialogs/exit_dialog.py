@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
+    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -45,6 +46,7 @@ from aapdesk.domain.exits import (
 from aapdesk.domain.problems import Problem, ValidationError, require
 from aapdesk.formatting import format_date
 from aapdesk.qt import messages
+from aapdesk.qt.deletion import confirm_and_delete
 from aapdesk.qt.dialogs.base import FormDialog
 from aapdesk.qt.widgets.common import hint_label, section_label
 from aapdesk.qt.widgets.dates import DateEdit
@@ -118,6 +120,8 @@ class ExitDialog(FormDialog):
 
     #: A proof was attached or removed (the Sorties page recounts the missing ones).
     documents_changed = Signal()
+    #: The exit was cancelled (deleted): the parcours is in progress again.
+    exit_cancelled = Signal()
 
     def __init__(self, app: AppContext, operation_id: int, parcours_id: int | None = None,
                  parent: QWidget | None = None, *, employers: Sequence[str] = ()) -> None:
@@ -194,6 +198,11 @@ class ExitDialog(FormDialog):
         self.saved_note.setVisible(False)
         self.saved_note.setStyleSheet("color: #1e6b34;")
         self.layout_.addWidget(self.saved_note)
+        self.cancel_exit_button = self.buttons.addButton("Annuler la sortie…", QDialogButtonBox.ButtonRole.ResetRole)
+        self.cancel_exit_button.setToolTip("Sortie saisie par erreur : la supprimer avec ses pièces ; "
+                                           "la personne redevient accompagnée")
+        self.cancel_exit_button.setVisible(False)
+        self.cancel_exit_button.clicked.connect(self.cancel_exit)
         self.layout_.addWidget(self.buttons)
 
         self.type_combo.currentIndexChanged.connect(self._type_changed)
@@ -244,6 +253,7 @@ class ExitDialog(FormDialog):
         else:
             self.documents.set_owner(sortie_id=sortie_id)
         self.proofs_hint.setVisible(sortie_id is None)
+        self.cancel_exit_button.setVisible(sortie_id is not None)
 
     # --- live state ----------------------------------------------------------------------
 
@@ -355,6 +365,22 @@ class ExitDialog(FormDialog):
     def _documents_changed(self) -> None:
         self._update_proof_note()
         self.documents_changed.emit()
+
+    def cancel_exit(self) -> bool:
+        """Delete an exit recorded by mistake (after a confirmation) and close: the parcours is open again."""
+        if self.sortie_id is None:
+            return False
+        entry = self._entries.get(self.chosen_parcours_id())
+        who = f" de {entry.nom} {entry.prenom}" if entry else ""
+        if not confirm_and_delete(
+                self, self.app, "sortie", self.sortie_id, title="Annuler la sortie",
+                question=f"Annuler la sortie{who} ?\n\nLa personne redevient accompagnée : elle compte à nouveau "
+                         "dans la file active.",
+                delete=exits_service.delete_exit):
+            return False
+        self.exit_cancelled.emit()
+        self.accept()
+        return True
 
 
 class ExitRulesDialog(FormDialog):

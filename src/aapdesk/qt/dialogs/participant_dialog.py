@@ -30,6 +30,7 @@ from aapdesk.domain.participants import ParticipantInput, check_participant, is_
 from aapdesk.domain.references import NIVEAUX_FORMATION, PRESCRIPTEURS, TERRITOIRES_59, TERRITOIRES_62, ZONES
 from aapdesk.formatting import format_bool, format_date
 from aapdesk.qt import messages
+from aapdesk.qt.deletion import confirm_and_delete
 from aapdesk.qt.dialogs.accompaniment_dialog import AccompanimentDialog, open_accompaniment
 from aapdesk.qt.dialogs.base import FormDialog
 from aapdesk.qt.dialogs.parcours_dialog import ParcoursDialog, ParcoursFields
@@ -176,13 +177,19 @@ class ParticipantDialog(FormDialog):
         self.follow_button = QPushButton("Suivi de l'accompagnement…")
         self.follow_button.setToolTip("Premier rendez-vous, entretiens, CER, diagnostics et suspensions "
                                       "du parcours sélectionné")
+        self.delete_parcours_button = QPushButton("Supprimer le parcours…")
+        self.delete_parcours_button.setToolTip("Supprimer le parcours sélectionné, saisi par erreur, avec ses heures, "
+                                               "entretiens, CER et sortie ; la fiche de la personne est gardée")
         self.add_parcours_button.clicked.connect(self.add_parcours)
         self.edit_parcours_button.clicked.connect(lambda: self.edit_parcours(self.parcours_table.current_object()))
         self.follow_button.clicked.connect(lambda: self.follow_parcours(self.parcours_table.current_object()))
+        self.delete_parcours_button.clicked.connect(lambda: self.delete_parcours(self.parcours_table.current_object()))
+        self.parcours_table.itemSelectionChanged.connect(self._update_parcours_buttons)
         buttons.addWidget(self.add_parcours_button)
         buttons.addWidget(self.edit_parcours_button)
         buttons.addWidget(self.follow_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.delete_parcours_button)
         column.addLayout(buttons)
         return box
 
@@ -250,8 +257,14 @@ class ParticipantDialog(FormDialog):
         ])
         if parcours and self.parcours_table.current_object() is None:
             self.parcours_table.selectRow(0)  # the buttons act on a parcours from the start
-        self.edit_parcours_button.setEnabled(bool(parcours))
-        self.follow_button.setEnabled(bool(parcours))
+        self._update_parcours_buttons()
+
+    def _update_parcours_buttons(self) -> None:
+        assert self.parcours_table is not None
+        selected = self.parcours_table.current_object() is not None
+        self.edit_parcours_button.setEnabled(selected)
+        self.follow_button.setEnabled(selected)
+        self.delete_parcours_button.setEnabled(selected)
 
     def _show_todos(self) -> None:
         """Open milestones of this participant's parcours in current operations (overdue and next 45 days)."""
@@ -303,6 +316,19 @@ class ParticipantDialog(FormDialog):
         self._show_parcours(detail.parcours, detail.data.date_naissance)
         self._show_todos()
         self.saved.emit()  # the table behind must show the new parcours even if this form is cancelled
+
+    def delete_parcours(self, parcours: object) -> bool:
+        """Delete a parcours entered by mistake, after a confirmation saying what goes with it."""
+        if not isinstance(parcours, ParcoursRow):
+            return False
+        if not confirm_and_delete(
+                self, self.app, "parcours", parcours.id, title="Supprimer le parcours",
+                question=f"Supprimer le parcours {parcours.operation_code} "
+                         f"(entrée le {format_date(parcours.date_entree)}) ?",
+                delete=participants_service.delete_parcours):
+            return False
+        self._parcours_saved()
+        return True
 
     # --- accompaniment ------------------------------------------------------------------
 

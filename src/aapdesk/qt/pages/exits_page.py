@@ -471,6 +471,7 @@ class ExitsPage(OperationChooser, Page):
         dialog.saved.connect(lambda: self._exit_changed("Sortie enregistrée.", dialog.chosen_parcours_id()))
         dialog.documents_changed.connect(lambda: self._exit_changed("Pièces probantes mises à jour.",
                                                                     dialog.chosen_parcours_id()))
+        dialog.exit_cancelled.connect(self._exit_cancelled)
         dialog.open()
         return dialog
 
@@ -483,6 +484,9 @@ class ExitsPage(OperationChooser, Page):
             self.select_parcours(parcours_id)
         self.status_message.emit(message)
         self.changed.emit()
+
+    def _exit_cancelled(self) -> None:
+        self._exit_changed("Sortie annulée : la personne redevient accompagnée.", None)
 
     def edit_rules(self) -> ExitRulesDialog | None:
         op = self.current_operation()
