@@ -394,7 +394,7 @@ def _archive(qapp, ctx, window, output: Path, folder: Path) -> list[Path]:  # ty
             raise RuntimeError("the archive was not written")
     if not archive.is_file() or not written:
         raise RuntimeError(f"no archive at {archive}, or no message at the end of the export")
-    backups_service.inspect_archive(ctx, archive)  # accepted: the next box is the question, not a refusal
+    backups_service.inspect_archive(archive)  # accepted: the next box is the question, not a refusal
     with answered_file_dialogs(open_file=archive), \
             captured_message_boxes(qapp, output / "reprendre-archive-confirmation.png", written):
         if panel.restore_archive():
