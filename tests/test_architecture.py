@@ -1,7 +1,7 @@
 """The layers' allowed import directions, read from the source (no import is executed).
 
 domain: pure (stdlib only). formatting: domain. reports: domain, formatting (no storage, Qt, SQL).
-storage: domain, paths (no Qt, no services). services: domain, storage, catalogue, formatting,
+storage: domain, paths, formatting (no Qt, no services). services: domain, storage, catalogue, formatting,
 reports. qt: services, domain, formatting, reports, catalogue — never storage or sqlalchemy
 (qt.app may import the storage *errors* it must show). cli: never Qt.
 """

@@ -15,7 +15,7 @@ from aapdesk import __version__
 from aapdesk.domain.dispositif import CatalogueError
 from aapdesk.domain.money import parse_amount
 from aapdesk.domain.problems import ValidationError
-from aapdesk.formatting import format_date, format_money, format_month, format_percent
+from aapdesk.formatting import format_date, format_money, format_month, format_percent, format_size
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -498,14 +498,14 @@ def _backup(app, args) -> int:  # type: ignore[no-untyped-def]
 
     if args.action == "create":
         info = backups.backup_now(app)
-        print(f"Sauvegarde {info.id} créée et vérifiée ({info.size // 1024} Ko) : {info.path}")
+        print(f"Sauvegarde {info.id} créée et vérifiée ({format_size(info.size)}) : {info.path}")
         return EXIT_OK
     if args.action == "list":
         items = backups.backups(app)
         if not items:
             print("Aucune sauvegarde.")
         for info in items:
-            print(f"{info.id:<36} {info.created:%d/%m/%Y %H:%M:%S}  {info.reason_label:<20} {info.size // 1024:>6} Ko")
+            print(f"{info.id:<36} {info.created:%d/%m/%Y %H:%M:%S}  {info.reason_label:<20} {format_size(info.size):>10}")
         return EXIT_OK
     if args.action == "verify":
         problems = backups.verify(app, args.id)

@@ -39,6 +39,15 @@ def format_number(value: Decimal | int | float, decimals: int = 0) -> str:
     return sign + _group(integer) + ("," + fraction if fraction else "")
 
 
+def format_size(size: int) -> str:
+    """A file's size as people read it: 512 octets, 176 Ko, 92,7 Mo (units of 1 024, as Windows shows)."""
+    if size < 1024:
+        return f"{size} octets"
+    if size < 1024 * 1024:
+        return f"{format_number(round(size / 1024))} Ko"
+    return f"{format_number(Decimal(size) / (1024 * 1024), 1)} Mo"
+
+
 def format_money(amount: Decimal | None) -> str:
     if amount is None:
         return ""

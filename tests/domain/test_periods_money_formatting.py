@@ -95,3 +95,13 @@ def test_as_of_default_is_today_or_the_end_once_passed():
     assert as_of_default(date(2024, 6, 15), end) == date(2024, 6, 15)
     assert as_of_default(date(2025, 3, 15), end) == end
     assert as_of_default(date(2025, 3, 15), end, date(2024, 3, 31)) == date(2024, 3, 31)
+
+
+@pytest.mark.parametrize("size, shown", [
+    (0, "0 octets"), (1023, "1023 octets"), (1024, "1 Ko"), (180_500, "176 Ko"),
+    (900_000, "879 Ko"), (1024 * 1024, "1,0 Mo"), (97_200_000, "92,7 Mo"),
+])
+def test_file_sizes_as_windows_shows_them(size, shown):
+    from aapdesk.formatting import format_size
+
+    assert format_size(size) == shown

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from aapdesk import __version__
-from aapdesk.formatting import format_date, format_number
+from aapdesk.formatting import format_date, format_number, format_size
 from aapdesk.services.context import AppContext
 from aapdesk.services.documents import store
 from aapdesk.storage.archive import (
@@ -17,7 +17,6 @@ from aapdesk.storage.archive import (
     ArchiveManifest,
     ArchiveSummary,
     Progress,
-    database_revision,
     default_archive_name,
     read_manifest,
     restore_archive,
@@ -53,12 +52,12 @@ def verify(app: AppContext, backup_id: str) -> list[str]:
 def restore(app: AppContext, backup_id: str) -> BackupInfo | None:
     """Restore ``backup_id``; the current state is backed up first. Returns that safety backup."""
     info = find_backup(app.db.paths.backups_dir, backup_id)
-    if not verify_backup(info):  # a damaged file is refused by restore_backup with its own message
-        _accept_revision(database_revision(info.path), what="sauvegarde")
     app.db.engine.dispose()  # no connection may stay open on the file being replaced
-    before = restore_backup(info, app.db.paths.db_path, app.db.paths.backups_dir, app.now())
-    app.db.reopen_engine(app.now())
-    return before
+    try:
+        return restore_backup(info, app.db.paths.db_path, app.db.paths.backups_dir, app.now(),
+                              accept_revision=lambda revision: _accept_revision(revision, what="sauvegarde"))
+    finally:
+        app.db.reopen_engine(app.now())
 
 
 def export_archive(app: AppContext, dest: Path, progress: Progress | None = None) -> ArchiveSummary:
@@ -111,13 +110,7 @@ def describe_archive(manifest: ArchiveManifest) -> str:
     size = manifest.database_size + manifest.documents_size
     parts.append(f"{format_number(len(manifest.documents))} pièce(s) jointe(s)")
     return (f"archive du {format_date(manifest.created.date())} à {manifest.created:%H:%M}, "
-            f"faite avec aapdesk {manifest.app_version} : " + ", ".join(parts) + f" ; {_size_label(size)} de données")
-
-
-def _size_label(size: int) -> str:
-    if size < 1024 * 1024:
-        return f"{format_number(max(1, round(size / 1024)))} Ko"
-    return f"{format_number(round(size / (1024 * 1024)))} Mo"
+            f"faite avec aapdesk {manifest.app_version} : " + ", ".join(parts) + f" ; {format_size(size)} de données")
 
 
 def skipped_files_warning(summary: ArchiveSummary) -> str:

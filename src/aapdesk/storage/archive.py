@@ -38,7 +38,15 @@ from datetime import datetime
 from pathlib import Path
 
 from aapdesk.files import atomic_write
-from aapdesk.storage.backup import BackupError, BackupInfo, _copy_database, integrity_problems, restore_backup
+from aapdesk.formatting import format_size
+from aapdesk.storage.backup import (
+    BackupError,
+    BackupInfo,
+    copy_database,
+    database_revision,
+    integrity_problems,
+    restore_backup,
+)
 from aapdesk.storage.documents import CHUNK, DocumentStore, StagedFile, file_sha256
 
 ARCHIVE_FORMAT = 1
@@ -96,18 +104,6 @@ class ArchiveSummary:
     altered: list[str]  # sha256 of documents whose content no longer matches their name
 
 
-def database_revision(db_path: Path) -> str | None:
-    """The Alembic revision written in a database file, read without migrating it."""
-    con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-    try:
-        row = con.execute("SELECT version_num FROM alembic_version").fetchone()
-        return row[0] if row else None
-    except sqlite3.DatabaseError:
-        return None
-    finally:
-        con.close()
-
-
 def _work_file(work_dir: Path) -> Path:
     # named like an interrupted backup, so thin_backups() cleans it after a crash
     work_dir.mkdir(parents=True, exist_ok=True)
@@ -138,7 +134,7 @@ def write_archive(db_path: Path, store: DocumentStore, dest: Path, now: datetime
     snapshot = _work_file(work_dir)
     try:
         report(0, 1, "Copie de la base")
-        _copy_database(db_path, snapshot)
+        copy_database(db_path, snapshot)
         problems = integrity_problems(snapshot)
         if problems:
             raise ArchiveError("La copie de la base n'est pas intègre : " + "; ".join(problems[:3]))
@@ -270,7 +266,7 @@ def restore_archive(path: Path, db_path: Path, store: DocumentStore, backups_dir
     free = shutil.disk_usage(store.incoming).free
     if needed * 2 > free:  # the database is copied twice (extracted, then into place), plus the safety backup
         raise ArchiveError(f"Espace disque insuffisant pour reprendre cette archive : il faut environ "
-                           f"{_megabytes(needed * 2)}, il reste {_megabytes(free)}.")
+                           f"{format_size(needed * 2)}, il reste {format_size(free)}.")
     extracted = _work_file(backups_dir)
     staged: list[StagedFile] = []
     try:
@@ -328,10 +324,6 @@ def _extract_checked(archive: zipfile.ZipFile, name: str, dest: Path, size: int,
     except BaseException:
         part.unlink(missing_ok=True)
         raise
-
-
-def _megabytes(size: int) -> str:
-    return f"{max(1, round(size / (1024 * 1024)))} Mo"
 
 
 def default_archive_name(now: datetime) -> str:

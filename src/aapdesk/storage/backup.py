@@ -14,6 +14,7 @@ import os
 import re
 import sqlite3
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -91,6 +92,18 @@ def integrity_problems(db_path: Path, *, quick: bool = False) -> list[str]:
         con.close()
 
 
+def database_revision(db_path: Path) -> str | None:
+    """The Alembic revision written in a database file, read without migrating it."""
+    con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+        return row[0] if row else None
+    except sqlite3.DatabaseError:
+        return None
+    finally:
+        con.close()
+
+
 def create_backup(db_path: Path, backups_dir: Path, reason: str, now: datetime, *,
                   protect: Path | None = None) -> BackupInfo:
     """Back up ``db_path`` into ``backups_dir``, verify it, then thin the old ones (never ``protect``)."""
@@ -104,7 +117,7 @@ def create_backup(db_path: Path, backups_dir: Path, reason: str, now: datetime, 
         counter += 1
         final = backups_dir / f"aapdesk-{stamp}-{reason}-{counter}.sqlite3"
     temp = backups_dir / f".{final.name}.tmp"
-    _copy_database(db_path, temp)
+    copy_database(db_path, temp)
     problems = integrity_problems(temp)
     if problems:
         temp.unlink(missing_ok=True)
@@ -153,24 +166,30 @@ def verify_backup(info: BackupInfo) -> list[str]:
     return integrity_problems(info.path)
 
 
-def restore_backup(info: BackupInfo, db_path: Path, backups_dir: Path, now: datetime) -> BackupInfo | None:
+def restore_backup(info: BackupInfo, db_path: Path, backups_dir: Path, now: datetime, *,
+                   accept_revision: Callable[[str | None], None] | None = None) -> BackupInfo | None:
     """Replace the live database with ``info``. The caller must have closed every connection.
 
+    ``accept_revision`` raises (French message) when the backup's schema cannot be opened here;
+    it runs after the integrity check and before anything is replaced.
     Returns the backup of the state before restoring (None when there was no database).
     """
     problems = verify_backup(info)
     if problems:
         raise BackupError("Cette sauvegarde est abîmée et ne peut pas être restaurée : " + "; ".join(problems[:3]))
+    if accept_revision is not None:
+        accept_revision(database_revision(info.path))
     before = (create_backup(db_path, backups_dir, "avant-restauration", now, protect=info.path)
               if db_path.exists() else None)
-    _copy_database(info.path, db_path)
+    copy_database(info.path, db_path)
     problems = integrity_problems(db_path)
     if problems:  # pragma: no cover - the source was verified just above
         raise BackupError("La restauration a échoué : " + "; ".join(problems[:3]))
     return before
 
 
-def _copy_database(source: Path, dest: Path) -> None:
+def copy_database(source: Path, dest: Path) -> None:
+    """A consistent copy of a live database (online backup API), as one self-contained file."""
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
     dst = sqlite3.connect(dest)
     try:

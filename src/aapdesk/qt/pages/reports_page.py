@@ -54,7 +54,7 @@ from PySide6.QtWidgets import (
 
 from aapdesk.domain.periods import YearMonth
 from aapdesk.files import write_atomically
-from aapdesk.formatting import format_date, format_number
+from aapdesk.formatting import format_date, format_size
 from aapdesk.qt import messages
 from aapdesk.qt.pages.operation_bar import OperationChooser
 from aapdesk.qt.pages.base import Page
@@ -157,14 +157,6 @@ def _mtime(path: Path) -> float:
         return path.stat().st_mtime
     except OSError:
         return 0.0
-
-
-def size_text(size: int) -> str:
-    if size < 1024:
-        return f"{size} o"
-    if size < 1024 * 1024:
-        return f"{format_number(round(size / 1024))} Ko"
-    return f"{format_number(size / (1024 * 1024), 1)} Mo"
 
 
 def write_indicators(app: AppContext, request: ReportRequest, dest: Path, progress, cancelled) -> Path:  # type: ignore[no-untyped-def]
@@ -637,7 +629,7 @@ class ReportsPage(OperationChooser, Page):
             except OSError:
                 continue
             when = datetime.fromtimestamp(stat.st_mtime)
-            rows.append(([path.name, f"{format_date(when.date())} {when:%H:%M}", size_text(stat.st_size),
+            rows.append(([path.name, f"{format_date(when.date())} {when:%H:%M}", format_size(stat.st_size),
                           str(path.parent)], path))
         self.recent_table.set_rows(rows)
         self.recent_table.setVisible(bool(rows))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
-from aapdesk.formatting import format_money, format_number
+from aapdesk.formatting import format_money, format_number, format_size
 from aapdesk.qt import archive_flow, messages
 from aapdesk.qt.dialogs.operation_dialog import OperationDialog
 from aapdesk.qt.dialogs.structure_form import StructureForm
@@ -22,12 +22,6 @@ from aapdesk.services import backups as backups_service
 from aapdesk.services import operations as operations_service
 from aapdesk.services.context import AppContext
 from aapdesk.services.operations import OperationRow
-
-
-def format_size(size: int) -> str:
-    if size < 1024 * 1024:
-        return f"{format_number(max(size, 1024) / 1024)} Ko"
-    return f"{format_number(size / (1024 * 1024), 1)} Mo"
 
 
 def _button_row(*buttons: QPushButton) -> QHBoxLayout:

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from aapdesk.domain.problems import ValidationError
-from aapdesk.formatting import format_number
+from aapdesk.formatting import format_number, format_size
 from aapdesk.qt import messages
 from aapdesk.qt.display import plural
 from aapdesk.qt.widgets.common import hint_label
@@ -57,11 +57,6 @@ def open_url(url: QUrl) -> bool:
 
 
 # --- helpers -----------------------------------------------------------------------------
-
-def size_text(size: int) -> str:
-    """In Ko, as file managers show them: 1 Ko at least, 2 345 Ko for a big scan."""
-    return f"{format_number(max(1, -(-size // 1024)))} Ko"
-
 
 def local_files(urls: Iterable[QUrl]) -> list[Path]:
     return [Path(url.toLocalFile()) for url in urls if url.isLocalFile() and url.toLocalFile()]
@@ -138,7 +133,7 @@ class DocumentsWidget(QFrame):
 
     def reload(self) -> None:
         docs = documents_service.list_documents(self.app, **self._owner) if self._owner else []
-        self.table.set_rows([((d.nom_original, NATURES.get(d.nature, d.nature), size_text(d.taille),
+        self.table.set_rows([((d.nom_original, NATURES.get(d.nature, d.nature), format_size(d.taille),
                                d.ajoute_le.strftime("%d/%m/%Y %H:%M")), d) for d in docs])
         for row, doc in enumerate(docs):
             self.table.item(row, 2).setToolTip(f"{format_number(doc.taille)} octets")
